@@ -1,0 +1,73 @@
+"""One error hierarchy; the CLI maps it to exit codes in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class AgentformError(Exception):
+    """Base for every error agentform raises on purpose."""
+
+    exit_code = 1
+
+
+class UserError(AgentformError):
+    """Something a person can fix: the message says what and how. Exit 1, no traceback."""
+
+
+class ManifestError(UserError):
+    """One problem in one file, located as precisely as the source allows."""
+
+    def __init__(
+        self,
+        *,
+        path: Path | str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.column = column
+        self.field = field
+        self.message = message
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int]:
+        return (str(self.path), self.line or 0, self.column or 0)
+
+
+class ManifestErrors(UserError):
+    """Every problem found in a pass, reported together (not only the first)."""
+
+    def __init__(self, errors: Sequence[ManifestError]) -> None:
+        self.errors = sorted(errors, key=ManifestError.sort_key)
+        count = len(self.errors)
+        lines = [e.render() for e in self.errors]
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found")
+        super().__init__("\n".join(lines))
+
+
+class PinsError(ManifestError):
+    """pins.yaml is missing, malformed, or does not hold what the caller asked for."""
+
+
+class LookupKeyError(UserError):
+    """An unknown resource key; the message lists the keys that exist."""
+
+    def __init__(self, *, kind: str, key: str, known: Sequence[str], where: str) -> None:
+        self.kind = kind
+        self.key = key
+        listing = ", ".join(sorted(known)) if known else "none"
+        super().__init__(f"no {kind} {key!r} in {where} (known: {listing})")
