@@ -1,0 +1,37 @@
+"""The JSON Schemas that are agentform's file contract, and the constants they encode.
+
+The files live in the repository's top-level `schemas/` (editors find them through the
+`# yaml-language-server: $schema=` line of each manifest) and travel inside the wheel
+as `agentform/_schemas/` (a symlink in the source tree).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+KINDS = ("agent", "environment", "pins")
+KEY_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
+METADATA_RESERVED_PREFIX = "agentform."
+MARKER_KEYS = ("agentform.key", "agentform.digest")
+API_METADATA_KEYS = 16
+USER_METADATA_KEYS = API_METADATA_KEYS - len(MARKER_KEYS)
+SCHEMA_DIR = Path(__file__).parent / "_schemas"
+
+
+def schema_path(kind: str) -> Path:
+    if kind not in KINDS:
+        raise ValueError(f"unknown schema kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return SCHEMA_DIR / f"{kind}.schema.json"
+
+
+def schema_text(kind: str) -> str:
+    return schema_path(kind).read_text(encoding="utf-8")
+
+
+@cache
+def load_schema(kind: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(schema_text(kind))
+    return data
