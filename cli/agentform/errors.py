@@ -11,6 +11,10 @@ class AgentformError(Exception):
 
     exit_code = 1
 
+    def render(self) -> str:
+        """What the CLI prints for this error."""
+        return f"Error: {self}"
+
 
 class UserError(AgentformError):
     """Something a person can fix: the message says what and how. Exit 1, no traceback."""
@@ -33,9 +37,10 @@ class ManifestError(UserError):
         self.column = column
         self.field = field
         self.message = message
-        super().__init__(self.render())
+        super().__init__(self.describe())
 
-    def render(self) -> str:
+    def describe(self) -> str:
+        """`path:line:col: field: message`, the form editors and CI problem matchers read."""
         where = str(self.path)
         if self.line is not None:
             where += f":{self.line}"
@@ -54,9 +59,12 @@ class ManifestErrors(UserError):
     def __init__(self, errors: Sequence[ManifestError]) -> None:
         self.errors = sorted(errors, key=ManifestError.sort_key)
         count = len(self.errors)
-        lines = [e.render() for e in self.errors]
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found")
-        super().__init__("\n".join(lines))
+        self.summary = f"{count} problem{'s' if count != 1 else ''} found"
+        super().__init__("\n".join([*(e.describe() for e in self.errors), self.summary]))
+
+    def render(self) -> str:
+        # Location lines stay at the start of a line, where problem matchers look.
+        return "\n".join([*(e.describe() for e in self.errors), f"Error: {self.summary}"])
 
 
 class PinsError(ManifestError):
