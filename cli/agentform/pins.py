@@ -1,0 +1,280 @@
+"""pins.yaml: which agent version and environment every caller uses.
+
+The caller API::
+
+    import anthropic
+    from agentform import pins
+
+    client = anthropic.Anthropic()
+    session = client.beta.sessions.create(**pins.load().session_params("triage"), title="...")
+
+This module imports only PyYAML: services load pins at start-up. The file is written by
+`agentform apply` / `agentform pin`, deterministically (sorted keys, fixed field order)
+and atomically (temp file + rename), and only when its content changes. Reverting a
+change to it is a rollback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agentform.errors import LookupKeyError, ManifestError, PinsError
+from agentform.yamlsrc import Source, load_yaml
+
+SCHEMA_VERSION = 1
+HEADER = (
+    "# Written by `agentform apply` and `agentform pin`. Callers read it to create sessions.\n"
+    "# Review changes to it like code; revert a change to roll it back.\n"
+)
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_ID = {
+    "agent": re.compile(r"^agent_[A-Za-z0-9]+$"),
+    "environment": re.compile(r"^env_[A-Za-z0-9]+$"),
+}
+
+
+@dataclass(frozen=True)
+class AgentPin:
+    id: str
+    version: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class EnvironmentPin:
+    id: str
+
+
+@dataclass(frozen=True)
+class Pins:
+    agents: Mapping[str, AgentPin] = field(default_factory=dict)
+    environments: Mapping[str, EnvironmentPin] = field(default_factory=dict)
+    workspace_id: str | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    def session_params(self, agent: str, environment: str | None = None) -> dict[str, Any]:
+        """Keyword arguments for `client.beta.sessions.create(**...)`.
+
+        `environment` may be omitted when the pins hold exactly one environment.
+        """
+        pin = self.agent(agent)
+        return {
+            "agent": {"type": "agent", "id": pin.id, "version": pin.version},
+            "environment_id": self._environment_for_session(environment).id,
+        }
+
+    def agent(self, key: str) -> AgentPin:
+        if key not in self.agents:
+            raise LookupKeyError(kind="agent", key=key, known=list(self.agents), where=self._where)
+        return self.agents[key]
+
+    def environment(self, key: str) -> EnvironmentPin:
+        if key not in self.environments:
+            raise LookupKeyError(
+                kind="environment", key=key, known=list(self.environments), where=self._where
+            )
+        return self.environments[key]
+
+    def with_agent(self, key: str, pin: AgentPin | None) -> Pins:
+        """A copy with one agent pin set (or removed when `pin` is None)."""
+        agents = {k: v for k, v in self.agents.items() if k != key}
+        if pin is not None:
+            agents[key] = pin
+        return replace(self, agents=agents)
+
+    def with_environment(self, key: str, pin: EnvironmentPin | None) -> Pins:
+        environments = {k: v for k, v in self.environments.items() if k != key}
+        if pin is not None:
+            environments[key] = pin
+        return replace(self, environments=environments)
+
+    def _environment_for_session(self, key: str | None) -> EnvironmentPin:
+        if key is not None:
+            return self.environment(key)
+        if len(self.environments) == 1:
+            return next(iter(self.environments.values()))
+        known = ", ".join(sorted(self.environments)) or "none"
+        raise PinsError(
+            path=self.path or "pins.yaml",
+            message=f"pass environment=KEY: the pins hold {len(self.environments)} "
+            f"environments ({known}), not exactly one",
+        )
+
+    @property
+    def _where(self) -> str:
+        return str(self.path or "pins.yaml")
+
+
+def load(path: str | os.PathLike[str] = "pins.yaml") -> Pins:
+    """Read and validate a pins file; raise PinsError naming the problem and line."""
+    path = Path(path)
+    if not path.exists():
+        raise PinsError(path=path, message="no pins file here; `agentform apply` writes it")
+    return loads(path.read_text(encoding="utf-8"), path=path)
+
+
+def load_or_empty(path: Path) -> Pins:
+    """For the writers: a missing file is an empty set of pins."""
+    return load(path) if path.exists() else Pins(path=path)
+
+
+def loads(text: str, *, path: Path = Path("pins.yaml")) -> Pins:
+    try:
+        data, source = load_yaml(path, text)
+    except ManifestError as exc:
+        raise PinsError(
+            path=exc.path, line=exc.line, column=exc.column, message=exc.message
+        ) from None
+    return _Reader(source).pins(data)
+
+
+def dumps(pins: Pins) -> str:
+    """The file text: header, then sorted keys with a fixed field order."""
+    body: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    if pins.workspace_id is not None:
+        body["workspace_id"] = pins.workspace_id
+    body["agents"] = {
+        key: {"id": pin.id, "version": pin.version, "digest": pin.digest}
+        for key, pin in sorted(pins.agents.items())
+    }
+    body["environments"] = {key: {"id": pin.id} for key, pin in sorted(pins.environments.items())}
+    return HEADER + yaml.safe_dump(body, sort_keys=False, default_flow_style=False, width=10_000)
+
+
+def write(path: Path, pins: Pins) -> bool:
+    """Atomically replace `path` with `pins`; return False (and touch nothing) if unchanged."""
+    text = dumps(pins)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except FileNotFoundError:
+        pass
+    _atomic_write(path, text)
+    return True
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write a sibling temp file, fsync it, rename it over `path` (same mode as before)."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # 0o666 filtered by the umask, as for any new file; an existing file keeps its mode.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            temp.chmod(path.stat().st_mode & 0o777)
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+class _Reader:
+    """Validates the parsed file by hand (no jsonschema: this is the caller's fast path)."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+
+    def fail(self, at: tuple[str | int, ...], message: str) -> PinsError:
+        error = self.source.error(at, message)
+        return PinsError(
+            path=error.path,
+            line=error.line,
+            column=error.column,
+            field=error.field,
+            message=message,
+        )
+
+    def pins(self, data: Any) -> Pins:
+        if not isinstance(data, dict):
+            raise self.fail((), "expected a mapping with schema_version, agents and environments")
+        self._fields(
+            data,
+            (),
+            required=("schema_version", "agents", "environments"),
+            optional=("workspace_id",),
+        )
+        self._schema_version(data["schema_version"])
+        workspace = data.get("workspace_id")
+        if workspace is not None and not isinstance(workspace, str):
+            raise self.fail(("workspace_id",), "expected a string")
+        agents = {k: self._agent(k, v) for k, v in self._section(data, "agents").items()}
+        environments = {
+            k: self._environment(k, v) for k, v in self._section(data, "environments").items()
+        }
+        return Pins(
+            agents=agents, environments=environments, workspace_id=workspace, path=self.source.path
+        )
+
+    def _schema_version(self, version: Any) -> None:
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise self.fail(("schema_version",), f"expected a positive integer, got {version!r}")
+        if version > SCHEMA_VERSION:
+            raise self.fail(
+                ("schema_version",),
+                f"schema_version {version} is newer than this agentform understands "
+                f"({SCHEMA_VERSION}); upgrade agentform",
+            )
+
+    def _section(self, data: dict[str, Any], name: str) -> dict[str, Any]:
+        section = data[name]
+        if section is None:
+            return {}
+        if not isinstance(section, dict):
+            raise self.fail((name,), "expected a mapping of key -> pin (use {} for none)")
+        for key in section:
+            if not _KEY.match(key):
+                raise self.fail((name, key), f"{key!r} is not a valid key")
+        return section
+
+    def _agent(self, key: str, entry: Any) -> AgentPin:
+        at = ("agents", key)
+        self._fields(entry, at, required=("id", "version", "digest"))
+        self._match(entry["id"], _ID["agent"], (*at, "id"), "an agent id (agent_...)")
+        version = entry["version"]
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise self.fail((*at, "version"), f"expected a version number >= 1, got {version!r}")
+        self._match(entry["digest"], _DIGEST, (*at, "digest"), "sha256:<64 hex digits>")
+        return AgentPin(id=entry["id"], version=version, digest=entry["digest"])
+
+    def _environment(self, key: str, entry: Any) -> EnvironmentPin:
+        at = ("environments", key)
+        self._fields(entry, at, required=("id",))
+        self._match(entry["id"], _ID["environment"], (*at, "id"), "an environment id (env_...)")
+        return EnvironmentPin(id=entry["id"])
+
+    def _fields(
+        self,
+        entry: Any,
+        at: tuple[str | int, ...],
+        *,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
+    ) -> None:
+        if not isinstance(entry, dict):
+            raise self.fail(at, f"expected a mapping with {', '.join(required)}")
+        for name in required:
+            if name not in entry:
+                raise self.fail((*at, name), "required field is missing")
+        for name in entry:
+            if name not in required and name not in optional:
+                raise self.fail(
+                    (*at, name), f"unknown field; expected {', '.join(required + optional)}"
+                )
+
+    def _match(
+        self, value: Any, pattern: re.Pattern[str], at: tuple[str | int, ...], what: str
+    ) -> None:
+        if not isinstance(value, str) or not pattern.match(value):
+            raise self.fail(at, f"expected {what}, got {value!r}")
