@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,28 +30,35 @@ class AgentformGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except AgentformError as exc:
-            _report(exc, debug=_debug(ctx), expected=True)
+            _report(exc, debug=_debug(ctx))
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            _report(exc, debug=_debug(ctx), expected=False)
+            _report(exc, debug=_debug(ctx))
             ctx.exit(EXIT_ERROR)
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        standalone = kwargs.pop("standalone_mode", True)
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
             exc.show()
             code = EXIT_ERROR
         except click.Abort:
             click.echo("Aborted.", err=True)
             code = EXIT_ERROR
-        if not standalone:
+        code = code if isinstance(code, int) else EXIT_OK
+        if not standalone_mode:
             return code
-        sys.exit(code if isinstance(code, int) else EXIT_OK)
+        sys.exit(code)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -58,11 +66,11 @@ def _debug(ctx: click.Context) -> bool:
     return bool(app and app.debug)
 
 
-def _report(exc: BaseException, *, debug: bool, expected: bool) -> None:
+def _report(exc: BaseException, *, debug: bool) -> None:
     if debug:
         click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
-    if expected:
-        click.echo(f"Error: {exc}", err=True)
+    if isinstance(exc, AgentformError):
+        click.echo(exc.render(), err=True)
         return
     click.echo(f"Error: unexpected error: {type(exc).__name__}: {exc}", err=True)
     if not debug:
@@ -133,7 +141,9 @@ def main(
 
 def _register() -> None:
     """Each command module exports COMMANDS; none imports anything heavy at import time."""
-    modules: tuple[Any, ...] = ()
+    from agentform.cli import schema, validate
+
+    modules: tuple[Any, ...] = (validate, schema)
     for module in modules:
         for command in module.COMMANDS:
             main.add_command(command)

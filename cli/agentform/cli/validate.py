@@ -1,0 +1,40 @@
+"""`agentform validate`: every manifest and the pins file, offline."""
+
+from __future__ import annotations
+
+import click
+
+from agentform.cli.app import App
+
+
+@click.command()
+@click.pass_obj
+def validate(app: App) -> None:
+    """Check every manifest and pins.yaml; no server call.
+
+    Reports every problem (not only the first) as `path:line:col: field:
+    message` and exits 1 when there is any. Checks the JSON Schema of each
+    file, then what a schema cannot say: exactly one of system/system_file,
+    the prompt file exists and is UTF-8, every MCP server is used by an
+    mcp_toolset, server names are unique per kind, agentform's metadata keys
+    are reserved.
+
+    \b
+    Example:
+      agentform validate
+      agentform --dir estates/prod --pins pins.prod.yaml validate
+    """
+    from agentform.project import load_project
+
+    project = load_project(app.root, app.pins_path)
+    for manifest in project.estate:
+        click.echo(f"ok  {manifest.kind:<11} {manifest.key:<20} {manifest.path}")
+    pins = project.pins
+    state = "ok " if app.pins_path.exists() else "new"
+    click.echo(
+        f"{state} {'pins':<11} {'':<20} {app.pins_path} "
+        f"({len(pins.agents)} agent, {len(pins.environments)} environment pins)"
+    )
+
+
+COMMANDS = [validate]

@@ -1,0 +1,52 @@
+"""`make demo`: the main job on the example estate, in a scratch copy.
+
+The estate (agents/, environments/, evals/, pins.yaml) is copied to .agentform/demo/
+so the demo never dirties the repository, then driven through the installed
+`agentform` console script exactly as a user would type it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / ".agentform" / "demo"
+AGENTFORM = str(Path(sys.executable).with_name("agentform"))
+
+
+def main() -> int:
+    _fresh_copy()
+    _run("validate")
+    for manifest in sorted(DEMO.glob("*/*.yaml")):
+        if manifest.parent.name in ("agents", "environments"):
+            _show(manifest)
+    _show(DEMO / "pins.yaml")
+    return 0
+
+
+def _fresh_copy() -> None:
+    shutil.rmtree(DEMO, ignore_errors=True)
+    DEMO.mkdir(parents=True)
+    for name in ("agents", "environments", "evals"):
+        shutil.copytree(REPO / name, DEMO / name)
+    shutil.copy2(REPO / "pins.yaml", DEMO / "pins.yaml")
+
+
+def _run(*args: str, ok: tuple[int, ...] = (0,)) -> int:
+    print(f"\n$ agentform {' '.join(args)}", flush=True)
+    code = subprocess.call([AGENTFORM, *args], cwd=DEMO)
+    if code not in ok:
+        sys.exit(f"demo: `agentform {' '.join(args)}` exited {code}")
+    return code
+
+
+def _show(path: Path) -> None:
+    print(f"\n--- {path.relative_to(DEMO)}", flush=True)
+    print(path.read_text(encoding="utf-8"), end="")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
