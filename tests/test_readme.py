@@ -45,7 +45,9 @@ def test_console_commands_run_as_documented(tmp_path: Path, command: str, exit_c
     estate = copy_example(tmp_path)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("ANTHROPIC_API_KEY", None)
-    result = subprocess.run(command, shell=True, cwd=estate, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        command, shell=True, cwd=estate, env=env, capture_output=True, text=True
+    )
     assert result.returncode == exit_code, result.stdout + result.stderr
 
 
