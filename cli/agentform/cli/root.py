@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,19 +39,26 @@ class AgentformGroup(click.Group):
             _report(exc, debug=_debug(ctx), expected=False)
             ctx.exit(EXIT_ERROR)
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        standalone = kwargs.pop("standalone_mode", True)
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
             exc.show()
             code = EXIT_ERROR
         except click.Abort:
             click.echo("Aborted.", err=True)
             code = EXIT_ERROR
-        if not standalone:
+        code = code if isinstance(code, int) else EXIT_OK
+        if not standalone_mode:
             return code
-        sys.exit(code if isinstance(code, int) else EXIT_OK)
+        sys.exit(code)
 
 
 def _debug(ctx: click.Context) -> bool:
