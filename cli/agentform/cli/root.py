@@ -141,7 +141,9 @@ def main(
 
 def _register() -> None:
     """Each command module exports COMMANDS; none imports anything heavy at import time."""
-    modules: tuple[Any, ...] = ()
+    from agentform.cli import emulator
+
+    modules: tuple[Any, ...] = (emulator,)
     for module in modules:
         for command in module.COMMANDS:
             main.add_command(command)
