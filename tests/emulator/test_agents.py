@@ -240,3 +240,17 @@ def test_multiagent_20261001_defaults_and_merge(client: Any) -> None:
     )
     assert merged.version == 2 and merged.multiagent.advisor.model == "claude-opus-4-8"
     assert merged.multiagent.subagents.type == "enabled"
+
+
+def test_query_and_version_bounds(client: Any) -> None:
+    agent = make_agent(client)
+    with pytest.raises(anthropic.BadRequestError, match="limit"):
+        client.beta.agents.list(limit=101)
+    with pytest.raises(anthropic.BadRequestError, match="version"):
+        client.beta.agents.retrieve(agent.id, version=0)
+    with pytest.raises(anthropic.BadRequestError, match="version"):
+        client.beta.agents.update(agent.id, version=0, system="x")
+    with pytest.raises(anthropic.BadRequestError, match="page"):
+        client.beta.agents.list(page="page_garbage")
+    with pytest.raises(anthropic.NotFoundError):
+        client.beta.agents.versions.list("agent_011Cmissing")

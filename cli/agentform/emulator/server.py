@@ -66,8 +66,13 @@ def serve(
         yield f"http://{_url_host(host)}:{bound}"
 
 
+_QUIET_DROPS = _QuietDrops()
+
+
 def _server(em: Emulator, host: str, port: int) -> uvicorn.Server:
-    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    if _QUIET_DROPS not in uvicorn_log.filters:
+        uvicorn_log.addFilter(_QUIET_DROPS)
     config = uvicorn.Config(
         create_app(em),
         host=host,
