@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -52,3 +53,12 @@ def test_twenty_concurrent_creates(client: Any, emulator_url: str) -> None:
     assert sorted(a.id for a in listed) == sorted(ids)
     assert [a.created_at for a in listed] == sorted(a.created_at for a in listed)
     assert admin.counters(emulator_url)["POST /v1/agents"] == 20
+
+
+def test_clock_never_repeats_or_goes_back() -> None:
+    from agentform.emulator.ids import Clock
+
+    future = int(time.time() * 1000) + 60_000  # e.g. stamps a previous run bumped ahead
+    clock = Clock(last_ms=future)
+    stamps = [clock.now_ms() for _ in range(100)]
+    assert stamps[0] == future + 1 and stamps == sorted(set(stamps))

@@ -73,5 +73,8 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
+    """A bug in the emulator: still the API's envelope (this path bypasses ApiMiddleware)."""
     log.exception("unexpected error in the emulator", exc_info=exc)
-    return _error_response(request, ApiError(500, "api_error", "Internal server error"))
+    response = _error_response(request, ApiError(500, "api_error", "Internal server error"))
+    response.headers["request-id"] = getattr(request.state, "request_id", "req_unknown")
+    return response

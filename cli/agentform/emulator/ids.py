@@ -25,10 +25,13 @@ def new_id(prefix: str) -> str:
 
 
 class Clock:
-    """Wall-clock milliseconds, bumped by 1 ms when two calls land in the same millisecond."""
+    """Wall-clock milliseconds, bumped by 1 ms when two calls land in the same millisecond.
 
-    def __init__(self) -> None:
-        self._last = 0
+    `last_ms` (the latest stamp already stored) keeps the order across a restart.
+    """
+
+    def __init__(self, last_ms: int = 0) -> None:
+        self._last = last_ms
         self._lock = threading.Lock()
 
     def now_ms(self) -> int:

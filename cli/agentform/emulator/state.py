@@ -47,4 +47,5 @@ class Emulator:
 def open_emulator(config: EmulatorConfig) -> Emulator:
     """Load the responder rules and open (or create) the database."""
     responder = load_responder(config.responder)
-    return Emulator(config=config, store=Store(config.db_path), responder=responder)
+    store = Store(config.db_path)
+    return Emulator(config=config, store=store, responder=responder, clock=Clock(store.latest_ms()))

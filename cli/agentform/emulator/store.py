@@ -133,6 +133,14 @@ class Store:
             bodies=[r[2] for r in rows], keys=[(r[0], r[1]) for r in rows], has_more=has_more
         )
 
+    def latest_ms(self) -> int:
+        """The latest timestamp stored (ms), so a restarted clock never goes backwards."""
+        sources = [("created_us", "agents"), ("created_us", "environments")]
+        sources += [("created_us", "sessions"), ("processed_us", "events")]
+        latest = ", ".join(f"COALESCE((SELECT MAX({c}) FROM {t}), 0)" for c, t in sources)
+        row = self.one(f"SELECT MAX({latest})")
+        return int(row[0]) // 1000 if row else 0
+
     def wipe(self) -> None:
         """Delete every stored object (the admin reset with `data: true`)."""
         with self.transaction() as conn:

@@ -34,6 +34,7 @@ _PARAMS = {
     "events.send": "sessions.event_send_params.EventSendParams",
 }
 
+_NO_EXTRA_ITEMS = getattr(te, "NoExtraItems", None)
 _LISTS = (list, collections.abc.Iterable, collections.abc.Sequence)
 _SCALARS: dict[type, str] = {
     str: "a valid string",
@@ -93,7 +94,7 @@ def _hints(typed_dict: Any) -> tuple[dict[str, Any], frozenset[str], bool]:
         hints[name] = inner
         if marker is te.Required or (total and marker is not te.NotRequired):
             required.add(name)
-    extra = getattr(typed_dict, "__extra_items__", None) not in (None, te.NoExtraItems)
+    extra = getattr(typed_dict, "__extra_items__", None) not in (None, _NO_EXTRA_ITEMS)
     return hints, frozenset(required), extra
 
 
