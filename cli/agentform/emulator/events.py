@@ -82,11 +82,6 @@ def list_page(em: Emulator, session_id: str, params: QueryParams) -> str:
     return '{"data":[' + ",".join(body for _, body in rows) + '],"next_page":' + next_page + "}"
 
 
-def delete_all(em: Emulator, session_id: str) -> None:
-    with em.store.transaction() as conn:
-        conn.execute("DELETE FROM events WHERE session_id = ?", (session_id,))
-
-
 def _insert(em: Emulator, session_id: str, event: Json, processed_us: int | None) -> None:
     with em.store.transaction() as conn:
         conn.execute(_INSERT, (session_id, event["id"], event["type"], processed_us, dumps(event)))

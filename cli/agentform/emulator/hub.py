@@ -67,9 +67,6 @@ class Hub:
         for session_id in list(self._subscribers):
             self.close_session(session_id)
 
-    def count(self) -> int:
-        return sum(len(s) for s in self._subscribers.values())
-
 
 async def frames(hub: Hub, subscriber: Subscriber, ping_interval: float) -> AsyncIterator[bytes]:
     """The SSE byte stream for one subscriber, until the session is deleted or the hub closes."""

@@ -60,14 +60,6 @@ def validate_body(kind: str, body: object) -> dict[str, Any]:
     return body
 
 
-def validate_value(value: object, annotation: object, path: str) -> None:
-    """Check one value against a type annotation; raises the 400 ApiError."""
-    try:
-        _check(value, annotation, path)
-    except _Invalid as exc:
-        raise invalid_request(str(exc)) from None
-
-
 @functools.cache
 def params_type(kind: str) -> Any:
     """The SDK TypedDict for `kind` (e.g. "agent.create"), imported on first use."""
