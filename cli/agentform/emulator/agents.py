@@ -108,8 +108,8 @@ def archive(em: Emulator, ws: str, agent_id: str) -> str:
 
 
 def list_agents(em: Emulator, ws: str, params: QueryParams) -> str:
-    limit = params.integer("limit", default=20, minimum=1, maximum=100)
-    query = ListQuery(table="agents", workspace=ws, limit=limit or 20)
+    limit = params.limit(default=20, maximum=100)
+    query = ListQuery(table="agents", workspace=ws, limit=limit)
     if not params.boolean("include_archived"):
         query.where.append("archived = 0")
     add_time_filters(query, params.time_filters(("gte", "lte")))
@@ -119,7 +119,7 @@ def list_agents(em: Emulator, ws: str, params: QueryParams) -> str:
 
 
 def list_versions(em: Emulator, ws: str, agent_id: str, params: QueryParams) -> str:
-    limit = params.integer("limit", default=20, minimum=1, maximum=100) or 20
+    limit = params.limit(default=20, maximum=100)
     archived, _, current = _row(em, ws, agent_id)
     token = params.get("page")
     after = decode_cursor(token, "asc").key[0] if token else 0

@@ -96,7 +96,7 @@ def delete(em: Emulator, ws: str, env_id: str) -> str:
 
 
 def list_environments(em: Emulator, ws: str, params: QueryParams) -> str:
-    limit = params.integer("limit", default=20, minimum=1, maximum=1000) or 20
+    limit = params.limit(default=20, maximum=1000)
     query = ListQuery(table="environments", workspace=ws, limit=limit)
     if not params.boolean("include_archived"):
         query.where.append("archived = 0")

@@ -58,7 +58,7 @@ def mark_processed(em: Emulator, session_id: str, event_id: str) -> Json:
 
 
 def list_page(em: Emulator, session_id: str, params: QueryParams) -> str:
-    limit = params.integer("limit", default=1000, minimum=1, maximum=1000) or 1000
+    limit = params.limit(default=1000, maximum=1000)
     order = params.choice("order", ("asc", "desc"), default="asc")
     clauses: list[str] = ["session_id = ?"]
     values: list[object] = [session_id]

@@ -80,6 +80,11 @@ class QueryParams:
             )
         return value
 
+    def limit(self, *, default: int, maximum: int) -> int:
+        """`limit`, between 1 and `maximum` (400 otherwise)."""
+        value = self.integer("limit", default=default, minimum=1, maximum=maximum)
+        return default if value is None else value
+
     def boolean(self, name: str, *, default: bool = False) -> bool:
         raw = self.get(name)
         if raw is None:

@@ -107,7 +107,7 @@ def delete(em: Emulator, ws: str, session_id: str) -> str:
 
 
 def list_sessions(em: Emulator, ws: str, params: QueryParams) -> str:
-    limit = params.integer("limit", default=20, minimum=1, maximum=100) or 20
+    limit = params.limit(default=20, maximum=100)
     order = params.choice("order", ("asc", "desc"), default="desc")
     query = ListQuery(table="sessions", workspace=ws, limit=limit, descending=order == "desc")
     _add_filters(query, params)
