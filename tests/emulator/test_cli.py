@@ -109,3 +109,18 @@ def test_loopback_detection() -> None:
 
     assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.5")
+
+
+def test_serve_starts_well_under_a_second() -> None:
+    probe = (
+        "import time\n"
+        "from agentform.emulator import serve\n"
+        "started = time.perf_counter()\n"
+        "with serve() as url:\n"
+        "    print('STARTED', time.perf_counter() - started)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    seconds = float(result.stdout.split("STARTED")[1])
+    assert seconds < 1.0, f"serve() took {seconds:.2f}s to accept connections"

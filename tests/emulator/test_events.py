@@ -216,3 +216,65 @@ def test_hang_then_interrupt(scripted: Any) -> None:
     events = poll_events(scripted, session.id)
     assert "agent.message" not in [e.type for e in events]
     assert scripted.beta.sessions.retrieve(session.id).status == "idle"
+
+
+def test_every_user_event_type_round_trips_strictly(client: Any) -> None:
+    session = start_session(client)
+    image = {
+        "type": "image",
+        "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="},
+    }
+    sent = client.beta.sessions.events.send(
+        session.id,
+        events=[
+            {"type": "user.message", "content": [{"type": "text", "text": "look"}, image]},
+            {"type": "system.message", "content": [{"type": "text", "text": "Be brief."}]},
+        ],
+    )
+    assert [e.type for e in sent.data] == ["user.message", "system.message"]
+    others = [
+        {
+            "type": "user.tool_confirmation",
+            "tool_use_id": "sevt_1",
+            "result": "deny",
+            "deny_message": "no",
+        },
+        {
+            "type": "user.custom_tool_result",
+            "custom_tool_use_id": "sevt_2",
+            "content": [{"type": "text", "text": "42"}],
+        },
+        {"type": "user.interrupt"},
+    ]
+    for event in others:
+        echoed = client.beta.sessions.events.send(session.id, events=[event]).data[0]
+        assert echoed.type == event["type"] and echoed.id.startswith("sevt_")
+    poll_events(client, session.id)
+    listed = [e.type for e in client.beta.sessions.events.list(session.id)]
+    assert listed[:2] == ["user.message", "system.message"] and "user.interrupt" in listed
+    with pytest.raises(anthropic.BadRequestError, match="deny_message"):
+        client.beta.sessions.events.send(
+            session.id,
+            events=[
+                {
+                    "type": "user.tool_confirmation",
+                    "tool_use_id": "sevt_1",
+                    "result": "allow",
+                    "deny_message": "x",
+                }
+            ],
+        )
+
+
+def test_self_hosted_sessions_accept_tool_results(client: Any) -> None:
+    agent = client.beta.agents.create(name="a", model="claude-sonnet-4-6")
+    env = client.beta.environments.create(name="local", config={"type": "self_hosted"})
+    assert env.config.type == "self_hosted"
+    session = client.beta.sessions.create(agent=agent.id, environment_id=env.id)
+    result = {
+        "type": "user.tool_result",
+        "tool_use_id": "sevt_1",
+        "content": [{"type": "text", "text": "ok"}],
+    }
+    echoed = client.beta.sessions.events.send(session.id, events=[result]).data[0]
+    assert echoed.type == "user.tool_result" and echoed.tool_use_id == "sevt_1"
