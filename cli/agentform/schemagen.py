@@ -197,7 +197,13 @@ def _describe(definition: Schema, docs: dict[str, str]) -> None:
 
 
 def _tidy(node: Schema) -> None:
-    """Close objects to unknown fields (unless the SDK allows extras); drop noise titles."""
+    """Close objects to unknown fields (unless the SDK allows extras); drop noise titles.
+
+    Enum values are sorted: pydantic's order for a Literal depends on what else the
+    process generated before (the emulator builds adapters over the same SDK types).
+    """
+    if isinstance(node.get("enum"), list):
+        node["enum"] = sorted(node["enum"], key=str)
     if node.get("type") == "object" and "properties" in node:
         node.setdefault("additionalProperties", False)
     for prop in node.get("properties", {}).values():
