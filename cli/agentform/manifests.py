@@ -11,14 +11,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from agentform.errors import ManifestError, ManifestErrors, UserError
 from agentform.schemas import KEY_PATTERN
 from agentform.semantics import check_agent, check_environment, resolve_system_file
+from agentform.state import Kind
 from agentform.yamlsrc import Source, load_yaml
 
-Kind = Literal["agent", "environment"]
 DIRECTORIES: dict[Kind, str] = {"agent": "agents", "environment": "environments"}
 SUFFIXES = (".yaml", ".yml")
 _KEY = re.compile(KEY_PATTERN)

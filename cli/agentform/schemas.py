@@ -15,7 +15,9 @@ from typing import Any
 KINDS = ("agent", "environment", "pins")
 KEY_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
 METADATA_RESERVED_PREFIX = "agentform."
-MARKER_KEYS = ("agentform.key", "agentform.digest")
+KEY_MARKER = "agentform.key"  # which manifest a server object belongs to
+DIGEST_MARKER = "agentform.digest"  # digest of the manifest agentform last applied to it
+MARKER_KEYS = (KEY_MARKER, DIGEST_MARKER)
 API_METADATA_KEYS = 16
 USER_METADATA_KEYS = API_METADATA_KEYS - len(MARKER_KEYS)
 SCHEMA_DIR = Path(__file__).parent / "_schemas"
