@@ -1,0 +1,100 @@
+"""The plan as a pull-request comment: a summary table, then details per resource.
+
+GitHub caps comments at 65,536 characters; the comment is kept under LIMIT and says
+so when details had to be left out (the table always lists every change).
+"""
+
+from __future__ import annotations
+
+from agentform.fielddiff import FieldChange
+from agentform.plan import Change, Plan
+from agentform.render.values import SYMBOLS, headline, is_long_text, show, summary, text_diff
+
+LIMIT = 60_000
+MARKER = "<!-- agentform-plan -->"  # lets CI find and update its own comment
+
+
+def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
+    head = [MARKER, "### agentform plan", "", f"**{summary(plan)}**", ""]
+    actionable = plan.actionable()
+    if actionable:
+        head += ["| | Resource | Name | Action | Fields |", "|:-:|---|---|---|---|"]
+        head += [_row(change) for change in actionable]
+        head.append("")
+    if plan.notes:
+        head += [
+            f"> **{note.kind} `{note.key}`**: {_escape(note.message)}  " for note in plan.notes
+        ]
+        head.append("")
+    text = "\n".join(head)
+    for index, change in enumerate(actionable):
+        block = _details(change)
+        if len(text) + len(block) + 200 > limit:
+            left = len(actionable) - index
+            text += (
+                f"\n_Details of {left} more resource{'s' if left != 1 else ''} left out to keep "
+                f"this comment under {limit:,} characters: run `agentform plan` to see all._\n"
+            )
+            break
+        text += block
+    return text
+
+
+def _row(change: Change) -> str:
+    fields = ", ".join(f"`{f.path}`" for f in change.fields[:8])
+    if len(change.fields) > 8:
+        fields += f" and {len(change.fields) - 8} more"
+    if change.action == "create":
+        fields = ""
+    cells = [
+        f"`{SYMBOLS[change.action]}`",
+        f"{change.kind} `{change.key}`",
+        _escape(change.name),
+        _escape(headline(change)),
+        fields,
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _details(change: Change) -> str:
+    ident = f" <code>{change.id}</code>" if change.id else ""
+    symbol = f"<code>{SYMBOLS[change.action]}</code>"
+    summary = f"{symbol} {change.kind} <code>{change.key}</code>{ident}: {_html(headline(change))}"
+    body = [f"\n<details><summary>{summary}</summary>\n"]
+    plain = [f for f in change.fields if not _is_diff(f, change)]
+    if plain:
+        body += ["```diff", *(_line(f, change.action == "create") for f in plain), "```"]
+    for field in change.fields:
+        if _is_diff(field, change):
+            body += [f"`{field.path}`", "", "```diff", *text_diff(field), "```"]
+    body.append("\n</details>\n")
+    return "\n".join(body)
+
+
+def _is_diff(field: FieldChange, change: Change) -> bool:
+    return (
+        change.action != "create"
+        and field.change == "changed"
+        and (is_long_text(field.before) or is_long_text(field.after))
+    )
+
+
+def _line(field: FieldChange, created: bool) -> str:
+    if created or field.change == "added":
+        return _prefixed("+", field.path, show(field.after))
+    if field.change == "removed":
+        return _prefixed("-", field.path, show(field.before))
+    return f"- {field.path}: {show(field.before)}\n+ {field.path}: {show(field.after)}"
+
+
+def _prefixed(sign: str, path: str, value: str) -> str:
+    first, *rest = value.splitlines() or [""]
+    return "\n".join([f"{sign} {path}: {first}", *(f"{sign}   {row}" for row in rest)])
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

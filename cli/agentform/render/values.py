@@ -1,0 +1,66 @@
+"""How values, prompts and summaries read, shared by the text and markdown renderers."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from agentform.fielddiff import FieldChange
+from agentform.plan import Change, Plan
+
+SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "pin": "*", "archive": "-", "noop": " "}
+LONG = 80
+
+
+def is_long_text(value: Any) -> bool:
+    return isinstance(value, str) and ("\n" in value or len(value) > LONG)
+
+
+def show(value: Any) -> str:
+    """A value as compact JSON, or pretty JSON when it does not fit a line."""
+    compact = json.dumps(value, ensure_ascii=False)
+    if len(compact) <= LONG or not isinstance(value, dict | list):
+        return compact
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def text_diff(field: FieldChange) -> list[str]:
+    """A unified diff of a long string field (before = server, after = manifest)."""
+    before = field.before if isinstance(field.before, str) else ""
+    after = field.after if isinstance(field.after, str) else ""
+    lines = difflib.unified_diff(
+        before.splitlines(), after.splitlines(), "server", "manifest", lineterm="", n=3
+    )
+    return list(lines)
+
+
+def headline(change: Change) -> str:
+    """`update v3 -> new version`, `archive (irreversible): manifest removed`, ..."""
+    action = change.action
+    if action == "update" and change.kind == "agent":
+        text = f"update v{change.from_version} -> new version"
+    elif action == "update":
+        text = "update in place"
+    elif action == "archive":
+        text = "archive (irreversible)"
+    elif action == "pin" and change.from_version is not None:
+        text = f"pin v{change.from_version}"
+    else:
+        text = action
+    return f"{text}: {change.reason}" if change.reason else text
+
+
+def summary(plan: Plan) -> str:
+    counts = plan.counts()
+    if not plan.has_changes:
+        return f"No changes. The server matches the manifests ({counts['noop']} resources)."
+    parts = [
+        f"{counts['create']} to create",
+        f"{counts['update']} to update",
+        f"{counts['replace']} to replace",
+        f"{counts['archive']} to archive",
+    ]
+    if counts["pin"]:
+        parts.append(f"{counts['pin']} to pin")
+    return f"Plan: {', '.join(parts)}; {counts['noop']} unchanged."
