@@ -16,6 +16,7 @@ change to it is a rollback.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -35,6 +36,9 @@ HEADER = (
     "# Review changes to it like code; revert a change to roll it back.\n"
 )
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _ID = {
     "agent": re.compile(r"^agent_[A-Za-z0-9]+$"),
@@ -138,16 +142,37 @@ def loads(text: str, *, path: Path = Path("pins.yaml")) -> Pins:
 
 
 def dumps(pins: Pins) -> str:
-    """The file text: header, then sorted keys with a fixed field order."""
-    body: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    """The file text: header, then sorted keys with a fixed field order.
+
+    Emitted directly rather than through yaml.safe_dump, which made writing the file
+    after every success of a 1,000-agent apply quadratic in practice (~100 ms a write).
+    """
+    out = [HEADER, f"schema_version: {SCHEMA_VERSION}\n"]
     if pins.workspace_id is not None:
-        body["workspace_id"] = pins.workspace_id
-    body["agents"] = {
-        key: {"id": pin.id, "version": pin.version, "digest": pin.digest}
-        for key, pin in sorted(pins.agents.items())
-    }
-    body["environments"] = {key: {"id": pin.id} for key, pin in sorted(pins.environments.items())}
-    return HEADER + yaml.safe_dump(body, sort_keys=False, default_flow_style=False, width=10_000)
+        out.append(f"workspace_id: {_scalar(pins.workspace_id)}\n")
+    out.append("agents:\n" if pins.agents else "agents: {}\n")
+    for key, pin in sorted(pins.agents.items()):
+        out.append(
+            f"  {_scalar(key)}:\n    id: {_scalar(pin.id)}\n    version: {pin.version}\n"
+            f"    digest: {_scalar(pin.digest)}\n"
+        )
+    out.append("environments:\n" if pins.environments else "environments: {}\n")
+    for key, env in sorted(pins.environments.items()):
+        out.append(f"  {_scalar(key)}:\n    id: {_scalar(env.id)}\n")
+    return "".join(out)
+
+
+def _scalar(text: str) -> str:
+    """Plain when YAML would read it back as this same string, else double-quoted."""
+    if _PLAIN.match(text) and _implicit_tag(text) == _STR:
+        return text
+    return json.dumps(text)
+
+
+def _implicit_tag(text: str) -> str:
+    """The type YAML gives this unquoted text ('true' is a bool, '123' an int)."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag
 
 
 def write(path: Path, pins: Pins) -> bool:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agentform.remote import Remote
 
 
 @dataclass(frozen=True)
@@ -18,3 +25,19 @@ class App:
     def state_dir(self) -> Path:
         """Where --local keeps the embedded emulator's database."""
         return self.root / ".agentform"
+
+    def remote(self) -> AbstractContextManager[Remote]:
+        """The API (or the embedded emulator with --local), for the duration of a command."""
+        from agentform.remote import connect
+
+        local_dir = self.state_dir if self.local else None
+        return connect(local_dir=local_dir, workspace_id=self.workspace_id)
+
+    @property
+    def color(self) -> bool:
+        """Colours on a terminal, unless NO_COLOR is set (https://no-color.org)."""
+        return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+    @property
+    def interactive(self) -> bool:
+        return sys.stdin.isatty()

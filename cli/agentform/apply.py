@@ -1,0 +1,203 @@
+"""Execute a Plan through the SDK. Every success is recorded in pins.yaml at once.
+
+Changes run concurrently with a bound. A pin moves only for a resource this apply
+created, updated, replaced or found unpinned; each move is written atomically as soon
+as its write succeeds, so a crash or a failure halfway leaves pins.yaml valid and true
+to what happened. Archiving needs `prune=True`. The core never prints: progress goes
+to the `report` callback.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from agentform import pins as pinsfile
+from agentform import writes
+from agentform.normalize import digest, server_spec
+from agentform.pins import AgentPin, EnvironmentPin, Pins
+from agentform.plan import Change, Plan
+from agentform.remote import Remote, RemoteError
+from agentform.state import ServerObject
+
+Status = Literal["done", "unchanged", "skipped", "failed"]
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    prune: bool = False
+    parallelism: int = 4
+    policy: writes.RetryPolicy = field(default_factory=writes.RetryPolicy)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    change: Change
+    status: Status
+    message: str
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    outcomes: tuple[Outcome, ...]
+    pins_changed: bool
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "failed")
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+def apply_plan(
+    plan: Plan,
+    remote: Remote,
+    pins: Pins,
+    pins_path: Path,
+    options: ApplyOptions,
+    report: Callable[[Outcome], None] = lambda outcome: None,
+) -> ApplyResult:
+    book = _PinBook(pins, pins_path)
+    runner = _Runner(remote, book, options)
+    outcomes: list[Outcome] = []
+    with ThreadPoolExecutor(max_workers=max(1, options.parallelism)) as pool:
+        pending: set[Future[Outcome]] = {pool.submit(runner.run, c) for c in plan.actionable()}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcomes.append(future.result())
+                    report(outcomes[-1])
+        except BaseException:
+            for future in pending:
+                future.cancel()  # in-flight writes finish and are still recorded
+            raise
+    return ApplyResult(tuple(sorted(outcomes, key=lambda o: o.change.order)), book.changed)
+
+
+class _PinBook:
+    """The pins as this apply moves them; every move is written to disk at once."""
+
+    def __init__(self, pins: Pins, path: Path) -> None:
+        self.pins = pins
+        self.path = path
+        self.changed = False
+        self._lock = threading.Lock()
+
+    def set_agent(self, key: str, pin: AgentPin | None) -> None:
+        with self._lock:
+            self._write(self.pins.with_agent(key, pin))
+
+    def set_environment(self, key: str, pin: EnvironmentPin | None) -> None:
+        with self._lock:
+            self._write(self.pins.with_environment(key, pin))
+
+    def _write(self, pins: Pins) -> None:
+        self.pins = pins
+        self.changed = pinsfile.write(self.path, pins) or self.changed
+
+
+class _Runner:
+    def __init__(self, remote: Remote, book: _PinBook, options: ApplyOptions) -> None:
+        self.remote = remote
+        self.book = book
+        self.options = options
+
+    def run(self, change: Change) -> Outcome:
+        try:
+            handler: Callable[[Change], Outcome] = getattr(self, f"_{change.action}")
+            return handler(change)
+        except RemoteError as exc:
+            return Outcome(change, "failed", str(exc))
+
+    def _create(self, change: Change) -> Outcome:
+        created = writes.create(
+            self.remote, change.kind, dict(change.body or {}), self.options.policy
+        )
+        self._record(change, created)
+        return Outcome(change, "done", f"created {created.id}{_v(created)}, pinned")
+
+    def _update(self, change: Change) -> Outcome:
+        assert change.id is not None
+        updated = writes.update(
+            self.remote, change.kind, change.id, dict(change.body or {}), self.options.policy
+        )
+        if change.kind == "agent" and updated.version == change.from_version:
+            return Outcome(
+                change,
+                "unchanged",
+                f"the server found nothing to change (still v{updated.version})",
+            )
+        self._record(change, updated)
+        moved = (
+            f"v{change.from_version} -> v{updated.version}, pinned"
+            if change.kind == "agent"
+            else "updated in place"
+        )
+        return Outcome(change, "done", moved)
+
+    def _replace(self, change: Change) -> Outcome:
+        created = writes.create(
+            self.remote, change.kind, dict(change.body or {}), self.options.policy
+        )
+        self._record(change, created)
+        message = f"created {created.id} to replace {change.id}, pinned"
+        if not self.options.prune:
+            return Outcome(
+                change, "done", f"{message}; {change.id} left in place (archive it with --prune)"
+            )
+        assert change.id is not None
+        writes.archive(self.remote, change.kind, change.id, self.options.policy)
+        return Outcome(change, "done", f"{message}; archived {change.id}")
+
+    def _record(self, change: Change, obj: ServerObject) -> None:
+        if change.kind == "agent":
+            pin = AgentPin(obj.id, obj.version or 1, digest(server_spec("agent", obj.data)))
+            self.book.set_agent(change.key, pin)
+        else:
+            self.book.set_environment(change.key, EnvironmentPin(obj.id))
+
+    def _pin(self, change: Change) -> Outcome:
+        assert change.id is not None
+        if change.kind == "agent":
+            assert change.from_version is not None and change.digest is not None
+            self.book.set_agent(change.key, AgentPin(change.id, change.from_version, change.digest))
+        else:
+            self.book.set_environment(change.key, EnvironmentPin(change.id))
+        return Outcome(
+            change, "done", f"pinned {change.id}{_version(change.from_version)} ({change.reason})"
+        )
+
+    def _archive(self, change: Change) -> Outcome:
+        assert change.id is not None
+        if not self.options.prune:
+            return Outcome(
+                change, "skipped", "not archived: pass --prune to archive (irreversible)"
+            )
+        if change.live:
+            writes.archive(self.remote, change.kind, change.id, self.options.policy)
+        self._unpin(change)
+        return Outcome(change, "done", f"archived {change.id}")
+
+    def _unpin(self, change: Change) -> None:
+        current = (
+            self.book.pins.agents if change.kind == "agent" else self.book.pins.environments
+        ).get(change.key)
+        if current is not None and current.id == change.id:
+            if change.kind == "agent":
+                self.book.set_agent(change.key, None)
+            else:
+                self.book.set_environment(change.key, None)
+
+
+def _v(obj: ServerObject) -> str:
+    return _version(obj.version)
+
+
+def _version(version: int | None) -> str:
+    return f" v{version}" if version is not None else ""

@@ -1,0 +1,120 @@
+"""`agentform apply`: make the server match the manifests and record the pins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from agentform.cli.app import App
+from agentform.errors import UserError
+
+if TYPE_CHECKING:
+    from agentform.apply import ApplyResult, Outcome
+
+
+@click.command()
+@click.argument(
+    "planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (for CI).")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Archive agents and environments whose manifest was removed (irreversible).",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="KEY",
+    help="Apply only this resource key (repeatable).",
+)
+@click.option(
+    "--parallelism",
+    type=click.IntRange(1, 32),
+    default=4,
+    show_default=True,
+    help="Writes to run at once.",
+)
+@click.pass_context
+def apply(
+    ctx: click.Context,
+    planfile: Path | None,
+    auto_approve: bool,
+    prune: bool,
+    targets: tuple[str, ...],
+    parallelism: int,
+) -> None:
+    """Create and update what the plan says, and record the pins.
+
+    Changed agents get a new version (sent with `version=` so a concurrent
+    change on the server is refused, never overwritten); new ones are created;
+    environments are updated in place. Each success is written to pins.yaml at
+    once. A pin moves only for a resource this apply created, updated or
+    replaced: a rolled-back pin stays where it is. With PLANFILE (from `plan
+    --out`) it applies exactly that plan, and refuses it if the manifests or
+    the server moved since.
+
+    \b
+    Example:
+      agentform apply
+      agentform apply --auto-approve          # in CI, after merge
+      agentform plan --out plan.json && agentform apply plan.json
+    """
+    from agentform.apply import ApplyOptions
+    from agentform.render import render_plan
+    from agentform.workflow import fresh_saved_plan, make_plan, run_apply
+
+    app: App = ctx.obj
+    if planfile is not None and targets:
+        raise UserError("--target cannot be combined with a saved plan (it keeps its own targets)")
+    with app.remote() as remote:
+        if planfile is not None:
+            planned = fresh_saved_plan(app.root, app.pins_path, remote, planfile)
+        else:
+            planned = make_plan(app.root, app.pins_path, remote, targets)
+        plan = planned.plan
+        click.echo(render_plan(plan, "text", color=app.color), nl=False)
+        if not plan.has_changes:
+            return
+        if planfile is None and not auto_approve:
+            _confirm(app)
+        result = run_apply(
+            planned, remote, ApplyOptions(prune=prune, parallelism=parallelism), _report
+        )
+    _summarise(result, app)
+    if result.failed:
+        ctx.exit(1)
+
+
+def _confirm(app: App) -> None:
+    if not app.interactive:
+        raise UserError(
+            "refusing to apply without confirmation: stdin is not a terminal; pass --auto-approve"
+        )
+    answer = click.prompt(
+        "\nApply these changes? Only 'yes' will be accepted", default="", show_default=False
+    )
+    if answer.strip() != "yes":
+        raise UserError("apply cancelled; nothing was changed")
+
+
+def _report(outcome: Outcome) -> None:
+    change = outcome.change
+    mark = {"done": "ok", "unchanged": "ok", "skipped": "skip", "failed": "FAIL"}[outcome.status]
+    click.echo(
+        f"{mark:>4}  {change.kind} {change.key}: {outcome.message}", err=outcome.status == "failed"
+    )
+
+
+def _summarise(result: ApplyResult, app: App) -> None:
+    parts = [f"{result.count('done')} done", f"{result.count('failed')} failed"]
+    if result.count("skipped"):
+        parts.append(f"{result.count('skipped')} skipped")
+    pins = f"{app.pins_path} updated" if result.pins_changed else f"{app.pins_path} unchanged"
+    click.echo(f"\nApply {'failed' if result.failed else 'complete'}: {', '.join(parts)}; {pins}.")
+
+
+COMMANDS = [apply]

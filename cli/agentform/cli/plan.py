@@ -1,0 +1,79 @@
+"""`agentform plan`: what apply would change, as text, Markdown or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from agentform.cli.app import App
+from agentform.render import FORMATS, Format
+
+EXIT_CHANGES = 2
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also save the plan here, for `agentform apply FILE`.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a pull-request comment, json for machines.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when there are changes (0 when none, 1 on error).",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="KEY",
+    help="Plan only this resource key (repeatable).",
+)
+@click.pass_context
+def plan(
+    ctx: click.Context,
+    out: Path | None,
+    fmt: Format,
+    detailed_exitcode: bool,
+    targets: tuple[str, ...],
+) -> None:
+    """Show what `apply` would change on the server, without changing anything.
+
+    Reads the server with list calls only, compares it with the manifests
+    (server-resolved defaults are not changes), and shows creates, updates (a
+    new agent version), replaces, archives and pins to record, with a unified
+    diff for prompts. Pins behind the latest version are reported as held.
+
+    \b
+    Example:
+      agentform plan
+      agentform plan --format markdown > plan.md
+      agentform plan --out plan.json --detailed-exitcode
+    """
+    from agentform import planfile
+    from agentform.render import render_plan
+    from agentform.workflow import make_plan
+
+    app: App = ctx.obj
+    with app.remote() as remote:
+        planned = make_plan(app.root, app.pins_path, remote, targets)
+    click.echo(render_plan(planned.plan, fmt, color=app.color and fmt == "text"), nl=False)
+    if out is not None:
+        planfile.save(out, planned.plan, planned.basis, targets)
+        click.echo(
+            f"Saved the plan to {out}; apply exactly it with `agentform apply {out}`.", err=True
+        )
+    if detailed_exitcode and planned.plan.has_changes:
+        ctx.exit(EXIT_CHANGES)
+
+
+COMMANDS = [plan]

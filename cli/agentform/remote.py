@@ -1,0 +1,223 @@
+"""Every call agentform makes to the Managed Agents API, through the official SDK.
+
+The only module that imports `anthropic`. The code path for the real API and for the
+emulator is the same; only the base URL differs. Reads use list calls (100 per page)
+with the SDK's own retries; writes are sent once (`max_retries=0`) and `writes.py`
+decides what a failure means, because blindly re-sending a create whose response was
+lost would make a duplicate, and re-sending a versioned update would look like a
+conflict. SDK errors become RemoteError subclasses that say what to do.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anthropic
+
+from agentform.errors import UserError
+from agentform.state import Kind, RemoteState, ServerObject
+
+PAGE_SIZE = 100
+T = TypeVar("T")
+
+
+class RemoteError(UserError):
+    """The API refused or failed a request; the message says what happened."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ConflictError(RemoteError):
+    """409: the agent changed on the server since it was read (compare-and-swap failed)."""
+
+
+class RetryableError(RemoteError):
+    """429 / 503 / 529: the request was refused before it did anything; try again later."""
+
+    def __init__(self, message: str, *, status: int | None, retry_after: float | None) -> None:
+        super().__init__(message, status=status)
+        self.retry_after = retry_after
+
+
+class AmbiguousError(RemoteError):
+    """500s, timeouts, dropped connections: the write may or may not have happened."""
+
+
+class NotFoundError(RemoteError):
+    """404: no such object (or version)."""
+
+
+class Remote:
+    def __init__(self, client: anthropic.Anthropic, workspace_id: str | None = None) -> None:
+        self.client = client
+        self.writer = client.with_options(max_retries=0)
+        self.workspace_id = workspace_id
+        self._ws: dict[str, Any] = {"workspace_id": workspace_id} if workspace_id else {}
+
+    @property
+    def base_url(self) -> str:
+        return str(self.client.base_url)
+
+    # -- reads ------------------------------------------------------------------------
+
+    def read_state(self) -> RemoteState:
+        """Every live agent and environment: one list call per page, both kinds at once."""
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            agents = pool.submit(self.objects, "agent")
+            environments = pool.submit(self.objects, "environment")
+            return RemoteState(agents=agents.result(), environments=environments.result())
+
+    def objects(self, kind: Kind, **filters: Any) -> tuple[ServerObject, ...]:
+        """Every live object of a kind (the SDK follows `next_page`), `filters` passed on."""
+        resource = self._resource(kind, self.client)
+        pages = self._call(
+            lambda: resource.list(limit=PAGE_SIZE, **filters, **self._ws), f"list {kind}s"
+        )
+        return tuple(
+            ServerObject(kind, item.to_dict(mode="json")) for item in self._items(pages, kind)
+        )
+
+    def retrieve(self, kind: Kind, object_id: str, version: int | None = None) -> ServerObject:
+        resource = self._resource(kind, self.client)
+        extra = {"version": version} if version is not None else {}
+        what = f"retrieve {kind} {object_id}" + (f" v{version}" if version else "")
+        item = self._call(lambda: resource.retrieve(object_id, **extra, **self._ws), what)
+        return ServerObject(kind, item.to_dict(mode="json"))
+
+    def versions(self, agent_id: str) -> list[ServerObject]:
+        """Every version of one agent, oldest first."""
+        pages = self._call(
+            lambda: self.client.beta.agents.versions.list(agent_id, limit=PAGE_SIZE, **self._ws),
+            f"list versions of {agent_id}",
+        )
+        found = [
+            ServerObject("agent", item.to_dict(mode="json")) for item in self._items(pages, "agent")
+        ]
+        return sorted(found, key=lambda obj: obj.version or 0)
+
+    # -- writes (sent once; see writes.py) ----------------------------------------------
+
+    def create(self, kind: Kind, body: dict[str, Any]) -> ServerObject:
+        resource = self._resource(kind, self.writer)
+        item = self._call(lambda: resource.create(**body, **self._ws), f"create {kind}")
+        return ServerObject(kind, item.to_dict(mode="json"))
+
+    def update(self, kind: Kind, object_id: str, body: dict[str, Any]) -> ServerObject:
+        resource = self._resource(kind, self.writer)
+        item = self._call(
+            lambda: resource.update(object_id, **body, **self._ws), f"update {kind} {object_id}"
+        )
+        return ServerObject(kind, item.to_dict(mode="json"))
+
+    def archive(self, kind: Kind, object_id: str) -> ServerObject:
+        resource = self._resource(kind, self.writer)
+        item = self._call(
+            lambda: resource.archive(object_id, **self._ws), f"archive {kind} {object_id}"
+        )
+        return ServerObject(kind, item.to_dict(mode="json"))
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def _resource(self, kind: Kind, client: anthropic.Anthropic) -> Any:
+        return client.beta.agents if kind == "agent" else client.beta.environments
+
+    def _items(self, pages: Any, kind: Kind) -> Iterator[Any]:
+        iterator = iter(pages)
+        while True:
+            item = self._call(lambda: next(iterator, _END), f"list {kind}s")
+            if item is _END:
+                return
+            yield item
+
+    def _call(self, request: Callable[[], T], what: str) -> T:
+        try:
+            return request()
+        except anthropic.APIStatusError as exc:
+            raise _status_error(exc, what) from exc
+        except anthropic.APIConnectionError as exc:
+            raise AmbiguousError(f"{what}: cannot reach {self.base_url} ({_cause(exc)})") from exc
+
+
+_END = object()
+
+
+def _status_error(exc: anthropic.APIStatusError, what: str) -> RemoteError:
+    status = exc.status_code
+    detail = f"{what}: {status} {_api_message(exc)}"
+    if status == 409:
+        return ConflictError(detail, status=status)
+    if status in (429, 503, 529):
+        return RetryableError(detail, status=status, retry_after=retry_after(exc.response.headers))
+    if status >= 500:
+        return AmbiguousError(detail, status=status)
+    if status == 404:
+        return NotFoundError(detail, status=status)
+    if status == 401:
+        return RemoteError(f"{detail} (check ANTHROPIC_API_KEY)", status=status)
+    return RemoteError(detail, status=status)
+
+
+def _api_message(exc: anthropic.APIStatusError) -> str:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    message = error.get("message") if error else None
+    request_id = f" [request {exc.request_id}]" if exc.request_id else ""
+    return f"{message or exc.message}{request_id}"
+
+
+def _cause(exc: BaseException) -> str:
+    cause = exc.__cause__ or exc.__context__
+    return f"{type(cause).__name__}: {cause}" if cause else str(exc)
+
+
+def retry_after(headers: Any) -> float | None:
+    """Seconds to wait, from `retry-after-ms`, or `retry-after` (seconds or an HTTP date)."""
+    try:
+        if headers.get("retry-after-ms"):
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+        value = headers.get("retry-after")
+        if not value:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value)
+            return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+@contextmanager
+def connect(*, local_dir: Path | None = None, workspace_id: str | None = None) -> Iterator[Remote]:
+    """A Remote for the real API (credentials the SDK's way), or for the embedded emulator."""
+    if local_dir is None:
+        yield Remote(_real_client(), workspace_id)
+        return
+    from agentform.emulator import serve
+
+    local_dir.mkdir(parents=True, exist_ok=True)
+    with serve(db_path=local_dir / "emulator.db") as base_url:
+        client = anthropic.Anthropic(
+            base_url=base_url, api_key="local", _strict_response_validation=True
+        )
+        yield Remote(client, workspace_id)
+
+
+def _real_client() -> anthropic.Anthropic:
+    strict = os.environ.get("AGENTFORM_STRICT_RESPONSES") == "1"  # the test suite sets it
+    client = anthropic.Anthropic(_strict_response_validation=strict)
+    if client.api_key is None and client.auth_token is None and client.credentials is None:
+        raise UserError(
+            "no credentials: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for another "
+            "endpoint), or pass --local to use the embedded emulator"
+        )
+    return client
