@@ -1,8 +1,9 @@
-"""`make demo`: the main job on the example estate, in a scratch copy.
+"""`make demo`: the main job on the example estate, against the embedded emulator.
 
 The estate (agents/, environments/, evals/, pins.yaml) is copied to .agentform/demo/
 so the demo never dirties the repository, then driven through the installed
-`agentform` console script exactly as a user would type it.
+`agentform` console script exactly as a user would type it: validate, plan (changes:
+exit 2), apply, plan again (no changes: exit 0), and the pins.yaml it wrote.
 """
 
 from __future__ import annotations
@@ -20,10 +21,15 @@ AGENTFORM = str(Path(sys.executable).with_name("agentform"))
 def main() -> int:
     _fresh_copy()
     _run("validate")
-    for manifest in sorted(DEMO.glob("*/*.yaml")):
-        if manifest.parent.name in ("agents", "environments"):
-            _show(manifest)
+    _run("--local", "plan", "--detailed-exitcode", ok=(2,))
+    _run("--local", "apply", "--auto-approve")
+    _run("--local", "plan", "--detailed-exitcode")
     _show(DEMO / "pins.yaml")
+    print(
+        "\nThe estate is in .agentform/demo/ and its emulator state in .agentform/demo/.agentform/."
+        "\nEdit .agentform/demo/agents/triage.prompt.md and run "
+        "`agentform --local plan` there to see a prompt diff."
+    )
     return 0
 
 

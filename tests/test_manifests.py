@@ -185,7 +185,7 @@ BROKEN = {
             (
                 "agents/a.yaml",
                 2,
-                "model.effort: expected one of 'low', 'medium', 'high', 'xhigh', 'max', got 'huge'",
+                "model.effort: expected one of 'high', 'low', 'max', 'medium', 'xhigh', got 'huge'",
             )
         ],
     ),

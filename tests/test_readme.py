@@ -24,14 +24,16 @@ def blocks(language: str) -> list[str]:
     return [body for lang, body in BLOCK.findall(README) if lang == language]
 
 
-def console_commands() -> list[tuple[str, int]]:
-    """`$ command  # exit N` lines of the console blocks (exit 0 unless noted)."""
+def console_blocks() -> list[list[tuple[str, int]]]:
+    """Each console block's `$ command  # exit N` lines, in order (exit 0 unless noted)."""
     found = []
     for body in blocks("console"):
+        commands = []
         for line in body.splitlines():
             if line.startswith("$ "):
                 command, _, note = line[2:].partition("  # exit ")
-                found.append((command.strip(), int(note) if note else 0))
+                commands.append((command.strip(), int(note) if note else 0))
+        found.append(commands)
     return found
 
 
@@ -40,15 +42,17 @@ def test_quick_start_is_exactly_make_demo_and_make_test() -> None:
     assert BLOCK.search(quick_start).group(2) == "make demo\nmake test\n"  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("command", "exit_code"), console_commands())
-def test_console_commands_run_as_documented(tmp_path: Path, command: str, exit_code: int) -> None:
+@pytest.mark.parametrize("commands", console_blocks(), ids=lambda c: c[0][0])
+def test_console_blocks_run_as_documented(tmp_path: Path, commands: list[tuple[str, int]]) -> None:
+    """A block is a sequence: run its commands in order, in one copy of the example estate."""
     estate = copy_example(tmp_path)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("ANTHROPIC_API_KEY", None)
-    result = subprocess.run(
-        command, shell=True, cwd=estate, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == exit_code, result.stdout + result.stderr
+    env = {k: v for k, v in env.items() if not k.startswith("ANTHROPIC_")}
+    for command, exit_code in commands:
+        result = subprocess.run(
+            command, shell=True, cwd=estate, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == exit_code, f"$ {command}\n{result.stdout}{result.stderr}"
 
 
 @pytest.mark.parametrize("body", [b for b in blocks("yaml") if "$schema=" in b.splitlines()[0]])
