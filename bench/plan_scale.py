@@ -24,6 +24,7 @@ from pathlib import Path
 import anthropic
 
 from agentform.emulator import admin, serve
+from agentform.project import load_project
 from agentform.remote import Remote
 from agentform.workflow import make_plan
 
@@ -50,7 +51,7 @@ def main() -> int:
         plan_core = _measure(
             url,
             "agentform plan (in-process: read + diff)",
-            lambda: make_plan(estate, estate / "pins.yaml", Remote(client)),
+            lambda: make_plan(load_project(estate, estate / "pins.yaml"), Remote(client)),
         )
         rows += [plan_cli, plan_core]
         ids = [a.id for a in client.beta.agents.list(limit=100)]

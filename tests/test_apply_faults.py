@@ -14,6 +14,7 @@ import pytest
 from agentform import pins
 from agentform.apply import ApplyOptions
 from agentform.emulator import admin
+from agentform.project import load_project
 from agentform.remote import Remote
 from agentform.workflow import make_plan, run_apply
 from agentform.writes import RetryPolicy
@@ -76,7 +77,7 @@ def test_a_persistent_500_mid_apply_leaves_pins_true_and_a_rerun_converges(
     estate: Path, emulator_url: str, client: Any
 ) -> None:
     admin.inject_fault(emulator_url, method="POST", path="/v1/environments", status=500, count=10)
-    planned = make_plan(estate, estate / "pins.yaml", remote_for(client))
+    planned = make_plan(load_project(estate, estate / "pins.yaml"), remote_for(client))
     result = run_apply(planned, remote_for(client), ApplyOptions(policy=FAST), lambda outcome: None)
     assert [(o.change.key, o.status) for o in result.outcomes] == [
         ("triage", "done"),
@@ -104,7 +105,7 @@ def test_a_conflict_is_reported_for_that_agent_while_the_others_proceed(
     write(
         estate, "agents/helper.yaml", "name: helper\nmodel: claude-haiku-4-5\nsystem: Help more.\n"
     )
-    planned = make_plan(estate, estate / "pins.yaml", remote_for(client))
+    planned = make_plan(load_project(estate, estate / "pins.yaml"), remote_for(client))
 
     triage = planned.project.pins.agents["triage"].id
     client.beta.agents.update(triage, system="changed by hand in the console")  # now v2

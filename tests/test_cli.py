@@ -46,7 +46,7 @@ def test_unexpected_errors_say_so_and_hint_at_debug(
     def explode(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(agentform.project, "load_project", explode)
+    monkeypatch.setattr(agentform.project, "load_estate", explode)
     result = CliRunner().invoke(main, ["--dir", str(tmp_path), "validate"])
     assert result.exit_code == 1
     assert "unexpected error: RuntimeError: boom" in result.output

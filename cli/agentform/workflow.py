@@ -10,7 +10,7 @@ from typing import Any
 from agentform import planfile
 from agentform.apply import ApplyOptions, ApplyResult, Outcome, apply_plan
 from agentform.plan import Plan, build_plan
-from agentform.project import Project, load_project
+from agentform.project import Project
 from agentform.remote import Remote
 from agentform.state import RemoteState
 
@@ -23,18 +23,17 @@ class Planned:
     basis: dict[str, Any]
 
 
-def make_plan(root: Path, pins_path: Path, remote: Remote, targets: Sequence[str] = ()) -> Planned:
-    """Validate everything locally first (no server call on bad input), then read and diff."""
-    project = load_project(root, pins_path)
+def make_plan(project: Project, remote: Remote, targets: Sequence[str] = ()) -> Planned:
+    """Read the server (list calls only) and diff it with a validated project."""
     state = remote.read_state()
     plan = build_plan(project.estate, state, project.pins, targets=targets)
     return Planned(project, state, plan, planfile.basis_of(project, state))
 
 
-def fresh_saved_plan(root: Path, pins_path: Path, remote: Remote, path: Path) -> Planned:
+def fresh_saved_plan(project: Project, remote: Remote, path: Path) -> Planned:
     """A saved plan, after checking that nothing it was made from has moved."""
     saved = planfile.load(path)
-    current = make_plan(root, pins_path, remote, saved.targets)
+    current = make_plan(project, remote, saved.targets)
     planfile.check_fresh(saved, current.plan, current.basis)
     return Planned(current.project, current.state, saved.plan, current.basis)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from agentform.project import Project
     from agentform.remote import Remote
 
 
@@ -26,12 +27,18 @@ class App:
         """Where --local keeps the embedded emulator's database."""
         return self.root / ".agentform"
 
-    def remote(self) -> AbstractContextManager[Remote]:
+    def project(self) -> Project:
+        """Manifests and pins, validated (no server call), in the workspace to act on."""
+        from agentform.project import load_project
+
+        return load_project(self.root, self.pins_path, self.workspace_id)
+
+    def remote(self, workspace_id: str | None = None) -> AbstractContextManager[Remote]:
         """The API (or the embedded emulator with --local), for the duration of a command."""
         from agentform.remote import connect
 
         local_dir = self.state_dir if self.local else None
-        return connect(local_dir=local_dir, workspace_id=self.workspace_id)
+        return connect(local_dir=local_dir, workspace_id=workspace_id or self.workspace_id)
 
     @property
     def color(self) -> bool:

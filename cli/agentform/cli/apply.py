@@ -70,11 +70,12 @@ def apply(
     app: App = ctx.obj
     if planfile is not None and targets:
         raise UserError("--target cannot be combined with a saved plan (it keeps its own targets)")
-    with app.remote() as remote:
+    project = app.project()
+    with app.remote(project.workspace_id) as remote:
         if planfile is not None:
-            planned = fresh_saved_plan(app.root, app.pins_path, remote, planfile)
+            planned = fresh_saved_plan(project, remote, planfile)
         else:
-            planned = make_plan(app.root, app.pins_path, remote, targets)
+            planned = make_plan(project, remote, targets)
         plan = planned.plan
         click.echo(render_plan(plan, "text", color=app.color), nl=False)
         if not plan.has_changes:

@@ -64,8 +64,9 @@ def plan(
     from agentform.workflow import make_plan
 
     app: App = ctx.obj
-    with app.remote() as remote:
-        planned = make_plan(app.root, app.pins_path, remote, targets)
+    project = app.project()
+    with app.remote(project.workspace_id) as remote:
+        planned = make_plan(project, remote, targets)
     click.echo(render_plan(planned.plan, fmt, color=app.color and fmt == "text"), nl=False)
     if out is not None:
         planfile.save(out, planned.plan, planned.basis, targets)

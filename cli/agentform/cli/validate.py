@@ -24,9 +24,7 @@ def validate(app: App) -> None:
       agentform validate
       agentform --dir estates/prod --pins pins.prod.yaml validate
     """
-    from agentform.project import load_project
-
-    project = load_project(app.root, app.pins_path)
+    project = app.project()
     for manifest in project.estate:
         click.echo(f"ok  {manifest.kind:<11} {manifest.key:<20} {manifest.path}")
     pins = project.pins
