@@ -65,9 +65,28 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Drift:
+    """A resource changed outside agentform since it last applied this same manifest.
+
+    `fields` read from what agentform applied (`before`) to what the server holds now
+    (`after`); the plan's update for the same resource changes them back.
+    """
+
+    kind: Kind
+    key: str
+    id: str
+    fields: tuple[FieldChange, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        fields = [f.to_json() for f in self.fields]
+        return {"kind": self.kind, "key": self.key, "id": self.id, "fields": fields}
+
+
+@dataclass(frozen=True)
 class Plan:
     changes: tuple[Change, ...]
     notes: tuple[Note, ...] = ()
+    drift: tuple[Drift, ...] = ()
 
     @property
     def has_changes(self) -> bool:
@@ -86,6 +105,7 @@ def build_plan(
     wanted = _targets(targets, estate, pins)
     changes: list[Change] = []
     notes: list[Note] = []
+    drift: list[Drift] = []
     for kind in KINDS:
         planner = _KindPlanner(kind, state, pins, wanted)
         for manifest in estate.of_kind(kind).values():
@@ -93,7 +113,8 @@ def build_plan(
                 changes.append(planner.plan(manifest))
         changes.extend(planner.archives(estate.of_kind(kind)))
         notes.extend(planner.notes)
-    return Plan(tuple(sorted(changes, key=lambda c: c.order)), tuple(notes))
+        drift.extend(planner.drift)
+    return Plan(tuple(sorted(changes, key=lambda c: c.order)), tuple(notes), tuple(drift))
 
 
 def _targets(targets: Iterable[str], estate: Estate, pins: Pins) -> set[str] | None:
@@ -120,6 +141,7 @@ class _KindPlanner:
         self.wanted = wanted
         self.matched: set[str] = set()
         self.notes: list[Note] = []
+        self.drift: list[Drift] = []
 
     def plan(self, manifest: Manifest) -> Change:
         obj = self._match(manifest.key)
@@ -140,6 +162,9 @@ class _KindPlanner:
                 f"config.type {_config_type(actual)} -> {_config_type(desired)} needs a new one"
             )
             return replace(same, action="replace", fields=fields, body=body, reason=reason)
+        if fields and obj.applied_digest == marker:
+            outside = field_changes(desired, actual, self._fields)
+            self.drift.append(Drift(self.kind, manifest.key, obj.id, outside))
         if fields:
             body = update_body(
                 self.kind, manifest.key, manifest.spec, marker, obj.metadata, obj.version

@@ -18,7 +18,7 @@ from typing import Any
 from agentform import __version__
 from agentform.errors import UserError
 from agentform.fielddiff import ABSENT, FieldChange
-from agentform.plan import Change, Note, Plan
+from agentform.plan import Change, Drift, Note, Plan
 from agentform.project import Project
 from agentform.state import RemoteState
 
@@ -142,13 +142,17 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
     return {
         "changes": [_change_to_data(c) for c in plan.changes],
         "notes": [asdict(n) | {"data": dict(n.data)} for n in plan.notes],
+        "drift": [d.to_json() for d in plan.drift],
     }
 
 
 def plan_from_data(data: dict[str, Any]) -> Plan:
     changes = tuple(_change_from_data(c) for c in data["changes"])
     notes = tuple(Note(**n) for n in data["notes"])
-    return Plan(changes, notes)
+    drift = tuple(
+        Drift(d["kind"], d["key"], d["id"], _fields_from_data(d["fields"])) for d in data["drift"]
+    )
+    return Plan(changes, notes, drift)
 
 
 def _change_to_data(change: Change) -> dict[str, Any]:
@@ -159,8 +163,10 @@ def _change_to_data(change: Change) -> dict[str, Any]:
 
 
 def _change_from_data(data: dict[str, Any]) -> Change:
-    fields = tuple(
-        FieldChange(f["path"], f.get("before", ABSENT), f.get("after", ABSENT))
-        for f in data["fields"]
+    return Change(**{**data, "fields": _fields_from_data(data["fields"])})
+
+
+def _fields_from_data(fields: list[dict[str, Any]]) -> tuple[FieldChange, ...]:
+    return tuple(
+        FieldChange(f["path"], f.get("before", ABSENT), f.get("after", ABSENT)) for f in fields
     )
-    return Change(**{**data, "fields": fields})

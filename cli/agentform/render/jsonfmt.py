@@ -16,6 +16,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "has_changes": plan.has_changes,
         "summary": plan.counts(),
         "changes": [_change(c) for c in plan.changes],
+        "drift": [d.to_json() for d in plan.drift],
         "notes": [
             {"kind": n.kind, "key": n.key, "code": n.code, "message": n.message, **dict(n.data)}
             for n in plan.notes

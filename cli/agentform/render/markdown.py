@@ -7,8 +7,17 @@ so when details had to be left out (the table always lists every change).
 from __future__ import annotations
 
 from agentform.fielddiff import FieldChange
-from agentform.plan import Change, Plan
-from agentform.render.values import SYMBOLS, headline, is_long_text, show, summary, text_diff
+from agentform.plan import Change, Drift, Plan
+from agentform.render.values import (
+    DRIFT_LABELS,
+    DRIFT_TITLE,
+    SYMBOLS,
+    headline,
+    is_long_text,
+    show,
+    summary,
+    text_diff,
+)
 
 LIMIT = 60_000
 MARKER = "<!-- agentform-plan -->"  # lets CI find and update its own comment
@@ -26,6 +35,10 @@ def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
             f"> **{note.kind} `{note.key}`**: {_escape(note.message)}  " for note in plan.notes
         ]
         head.append("")
+    if plan.drift:
+        head += [f"**{DRIFT_TITLE}**", ""]
+        head += [f"- {d.kind} `{d.key}` (`{d.id}`): {_paths(d.fields)}" for d in plan.drift]
+        head += [_drift_details(d) for d in plan.drift]
     text = "\n".join(head)
     for index, change in enumerate(actionable):
         block = _details(change)
@@ -40,12 +53,25 @@ def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
     return text
 
 
+def _paths(fields: tuple[FieldChange, ...]) -> str:
+    text = ", ".join(f"`{f.path}`" for f in fields[:8])
+    return text + (f" and {len(fields) - 8} more" if len(fields) > 8 else "")
+
+
+def _drift_details(drift: Drift) -> str:
+    summary = f"{drift.kind} <code>{drift.key}</code>: what changed"
+    lines = [f"\n<details><summary>{summary}</summary>\n"]
+    for field in drift.fields:
+        if field.change == "changed" and (is_long_text(field.before) or is_long_text(field.after)):
+            lines += [f"`{field.path}`", "", "```diff", *text_diff(field, DRIFT_LABELS), "```"]
+        else:
+            lines += ["```diff", _line(field, False), "```"]
+    lines.append("\n</details>\n")
+    return "\n".join(lines)
+
+
 def _row(change: Change) -> str:
-    fields = ", ".join(f"`{f.path}`" for f in change.fields[:8])
-    if len(change.fields) > 8:
-        fields += f" and {len(change.fields) - 8} more"
-    if change.action == "create":
-        fields = ""
+    fields = "" if change.action == "create" else _paths(change.fields)
     cells = [
         f"`{SYMBOLS[change.action]}`",
         f"{change.kind} `{change.key}`",

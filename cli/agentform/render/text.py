@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from agentform.fielddiff import FieldChange
-from agentform.plan import Change, Plan
-from agentform.render.values import SYMBOLS, headline, is_long_text, show, summary, text_diff
+from agentform.plan import Change, Drift, Plan
+from agentform.render.values import (
+    DRIFT_LABELS,
+    DRIFT_TITLE,
+    PLAN_LABELS,
+    SYMBOLS,
+    headline,
+    is_long_text,
+    show,
+    summary,
+    text_diff,
+)
 
 _COLORS = {"green": 32, "red": 31, "yellow": 33, "magenta": 35, "cyan": 36, "bold": 1, "dim": 2}
 _ACTION_COLOR = {
@@ -28,6 +38,11 @@ class _Paint:
 def render_text(plan: Plan, *, color: bool = False) -> str:
     paint = _Paint(color)
     lines: list[str] = []
+    if plan.drift:
+        lines += [paint(DRIFT_TITLE, "bold"), ""]
+        for drift in plan.drift:
+            lines += _drift(drift, paint)
+            lines.append("")
     actionable = plan.actionable()
     if actionable:
         lines += ["agentform will perform these actions:", ""]
@@ -52,13 +67,26 @@ def _change(change: Change, paint: _Paint) -> list[str]:
     return lines
 
 
-def _field(field: FieldChange, paint: _Paint, *, created: bool) -> list[str]:
+def _drift(drift: Drift, paint: _Paint) -> list[str]:
+    lines = [paint(f"  ~ {drift.kind} {drift.key} {drift.id}", "magenta")]
+    for field in drift.fields:
+        lines += _field(field, paint, created=False, labels=DRIFT_LABELS)
+    return lines
+
+
+def _field(
+    field: FieldChange,
+    paint: _Paint,
+    *,
+    created: bool,
+    labels: tuple[str, str] = PLAN_LABELS,
+) -> list[str]:
     symbol, color = _FIELD[field.change]
     if created:
         return _value_lines(f"      {field.path}: ", field.after)
     if field.change == "changed" and (is_long_text(field.before) or is_long_text(field.after)):
         lines = [paint(f"    {symbol} {field.path}:", color)]
-        for row in text_diff(field):
+        for row in text_diff(field, labels):
             tint = "green" if row.startswith("+") else "red" if row.startswith("-") else "dim"
             lines.append("        " + paint(row, "cyan" if row.startswith("@@") else tint))
         return lines

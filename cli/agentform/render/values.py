@@ -25,13 +25,16 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
 
 
-def text_diff(field: FieldChange) -> list[str]:
-    """A unified diff of a long string field (before = server, after = manifest)."""
+PLAN_LABELS = ("server", "manifest")
+DRIFT_LABELS = ("applied", "server")
+DRIFT_TITLE = "Changed outside agentform since it was last applied (apply changes it back):"
+
+
+def text_diff(field: FieldChange, labels: tuple[str, str] = PLAN_LABELS) -> list[str]:
+    """A unified diff of a long string field, `before` to `after`."""
     before = field.before if isinstance(field.before, str) else ""
     after = field.after if isinstance(field.after, str) else ""
-    lines = difflib.unified_diff(
-        before.splitlines(), after.splitlines(), "server", "manifest", lineterm="", n=3
-    )
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), *labels, lineterm="", n=3)
     return list(lines)
 
 
