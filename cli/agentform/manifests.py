@@ -72,6 +72,15 @@ def load_estate(root: Path) -> Estate:
     return Estate(root=root, agents=loaded["agent"], environments=loaded["environment"])
 
 
+def load_manifest(kind: Kind, path: Path) -> Manifest:
+    """One manifest file on its own; raises ManifestErrors listing its problems."""
+    errors: list[ManifestError] = []
+    manifest = _load_one(kind, path.stem, path, errors)
+    if manifest is None:
+        raise ManifestErrors(errors)
+    return manifest
+
+
 def _discover(directory: Path, errors: list[ManifestError]) -> Iterator[tuple[str, Path]]:
     if not directory.is_dir():
         return

@@ -1,0 +1,102 @@
+"""`agentform import`: adopt existing agents and environments."""
+
+from __future__ import annotations
+
+import click
+
+from agentform.cli.app import App
+from agentform.errors import UserError
+from agentform.state import Kind
+
+CONSENT = (
+    "Importing marks each object with agentform.key so agentform manages it from now on; "
+    "for an agent that makes a new version with identical content."
+)
+
+
+@click.group(name="import", invoke_without_command=True)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Import every live object agentform does not manage yet.",
+)
+@click.pass_context
+def import_(ctx: click.Context, everything: bool) -> None:
+    """Write manifests and pins for objects that already exist on the server.
+
+    Long prompts go to <key>.prompt.md. Existing manifests are never
+    overwritten (exit 1). After an import, `plan` shows no changes for it.
+
+    \b
+    Example:
+      agentform import agent agent_011CZkYpogX7uDKUyvBTophP --key triage
+      agentform import environment env_011CZkZ9X2dpNyB7HsEFoRfW --key default
+      agentform import --all
+    """
+    if ctx.invoked_subcommand is not None:
+        if everything:
+            raise UserError("--all imports everything; it takes no subcommand")
+        return
+    if not everything:
+        raise UserError(
+            "name what to import: `import agent ID`, `import environment ID`, or `import --all`"
+        )
+    _run(ctx.obj, None)
+
+
+@import_.command()
+@click.argument("agent_id")
+@click.option("--key", help="The key to manage it under.  [default: from its name]")
+@click.pass_obj
+def agent(app: App, agent_id: str, key: str | None) -> None:
+    """Import one agent by id.
+
+    \b
+    Example:
+      agentform import agent agent_011CZkYpogX7uDKUyvBTophP --key triage
+    """
+    _run(app, ("agent", agent_id, key))
+
+
+@import_.command()
+@click.argument("environment_id")
+@click.option("--key", help="The key to manage it under.  [default: from its name]")
+@click.pass_obj
+def environment(app: App, environment_id: str, key: str | None) -> None:
+    """Import one environment by id.
+
+    \b
+    Example:
+      agentform import environment env_011CZkZ9X2dpNyB7HsEFoRfW --key default
+    """
+    _run(app, ("environment", environment_id, key))
+
+
+def _run(app: App, one: tuple[Kind, str, str | None] | None) -> None:
+    from agentform.importer import import_objects, unmarked
+    from agentform.pins import load_or_empty
+    from agentform.project import in_workspace
+    from agentform.state import ServerObject
+
+    # No load_project here: adopting an account usually starts from an empty estate.
+    pins = in_workspace(load_or_empty(app.pins_path), app.workspace_id)
+    with app.remote(pins.workspace_id) as remote:
+        objects: list[tuple[ServerObject, str | None]]
+        if one is None:
+            objects = [(obj, None) for obj in unmarked(remote)]
+        else:
+            kind, object_id, key = one
+            objects = [(remote.retrieve(kind, object_id), key)]
+        if not objects:
+            click.echo("nothing to import: every live object is already managed")
+            return
+        click.echo(CONSENT)
+        done = import_objects(app.root, app.pins_path, pins, remote, objects)
+    for item in done:
+        files = f"{item.manifest}" + (f" + {item.prompt}" if item.prompt else "")
+        version = f" v{item.version}" if item.version else ""
+        click.echo(f"imported {item.kind} {item.id} as {item.key}: {files}, pinned{version}")
+
+
+COMMANDS = [import_]

@@ -1,0 +1,51 @@
+"""`agentform status`: manifest vs latest version vs pin, one row per resource."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from agentform.cli.app import App
+
+
+@click.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_obj
+def status(app: App, fmt: str) -> None:
+    """Show, per resource, its pinned and latest version and a state.
+
+    \b
+    synced     server matches the manifest; pin on the latest version
+    held       pin behind the latest version: a rollback in effect
+    pending    the manifest differs from the server: apply needed
+    drifted    changed outside agentform since it was last applied
+    missing    the pinned object is archived or gone
+    unmanaged  pinned, but no manifest
+
+    \b
+    Example:
+      agentform status
+      agentform status --format json | jq '.[] | select(.state != "synced")'
+    """
+    from agentform.status import build_status
+
+    project = app.project()
+    with app.remote(project.workspace_id) as remote:
+        rows = build_status(project.estate, remote.read_state(), project.pins)
+    if fmt == "json":
+        click.echo(json.dumps([row.to_json() for row in rows], indent=2))
+        return
+    click.echo(f"{'KIND':<12} {'KEY':<20} {'ID':<34} {'PINNED':>6} {'LATEST':>6}  STATE")
+    for row in rows:
+        pinned = f"v{row.pinned_version}" if row.pinned_version else "-"
+        latest = f"v{row.latest_version}" if row.latest_version else "-"
+        detail = f"  ({row.detail})" if row.detail else ""
+        ident = row.id or "-"
+        columns = f"{row.kind:<12} {row.key:<20} {ident:<34} {pinned:>6} {latest:>6}"
+        click.echo(f"{columns}  {row.state}{detail}")
+
+
+COMMANDS = [status]

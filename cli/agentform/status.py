@@ -1,0 +1,106 @@
+"""One row per resource: manifest vs latest server version vs pin. Pure: no I/O.
+
+States, most urgent first:
+  unmanaged  in pins.yaml, but no manifest
+  missing    the pinned object is archived or gone
+  drifted    changed outside agentform since it last applied this manifest
+  pending    the manifest differs from the server (or is not pinned yet): apply needed
+  held       the pin is behind the latest version: a rollback in effect
+  synced     the server matches the manifest and the pin is on the latest version
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from agentform.manifests import Estate, Manifest
+from agentform.pins import AgentPin, EnvironmentPin, Pins
+from agentform.plan import KINDS, Change, Plan, build_plan
+from agentform.state import Kind, RemoteState, ServerObject
+
+State = Literal["unmanaged", "missing", "drifted", "pending", "held", "synced"]
+STATES: tuple[State, ...] = ("unmanaged", "missing", "drifted", "pending", "held", "synced")
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: Kind
+    key: str
+    id: str | None
+    pinned_version: int | None
+    latest_version: int | None
+    state: State
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "key": self.key,
+            "id": self.id,
+            "pinned_version": self.pinned_version,
+            "latest_version": self.latest_version,
+            "state": self.state,
+            "detail": self.detail or None,
+        }
+
+
+def build_status(estate: Estate, state: RemoteState, pins: Pins) -> tuple[Row, ...]:
+    plan = build_plan(estate, state, pins)
+    rows = [row for kind in KINDS for row in _rows(kind, estate, state, pins, plan)]
+    return tuple(sorted(rows, key=lambda r: (KINDS.index(r.kind), r.key)))
+
+
+def _rows(kind: Kind, estate: Estate, state: RemoteState, pins: Pins, plan: Plan) -> Iterator[Row]:
+    pinned: Mapping[str, AgentPin | EnvironmentPin] = (
+        pins.agents if kind == "agent" else pins.environments
+    )
+    live = state.by_id(kind)
+    changes = {c.key: c for c in plan.changes if c.kind == kind and c.action != "archive"}
+    drifted = {d.key for d in plan.drift if d.kind == kind}
+    for key in sorted(set(estate.of_kind(kind)) | set(pinned)):
+        pin = pinned.get(key)
+        pin_version = getattr(pin, "version", None)
+        change = changes.get(key)
+        obj = live.get(pin.id) if pin else None
+        if obj is None and change is not None and change.id is not None:
+            obj = live.get(change.id)
+        latest = obj.version if obj else None
+        ident = obj.id if obj else (pin.id if pin else None)
+        state_, detail = _state(
+            key, estate.of_kind(kind), pin, pin_version, obj, latest, change, drifted
+        )
+        yield Row(kind, key, ident, pin_version, latest, state_, detail)
+
+
+def _state(
+    key: str,
+    manifests: Mapping[str, Manifest],
+    pin: AgentPin | EnvironmentPin | None,
+    pin_version: int | None,
+    obj: ServerObject | None,
+    latest: int | None,
+    change: Change | None,
+    drifted: set[str],
+) -> tuple[State, str]:
+    if key not in manifests:
+        return "unmanaged", "pinned, but there is no manifest for it"
+    if pin is not None and (obj is None or obj.id != pin.id):
+        return "missing", f"pinned {pin.id} is archived or gone"
+    if key in drifted:
+        return "drifted", "changed outside agentform; plan shows what"
+    if change is not None and change.action != "noop":
+        return "pending", _pending(change.action)
+    if pin_version is not None and latest is not None and pin_version < latest:
+        return "held", f"pinned v{pin_version}, latest v{latest}"
+    return "synced", ""
+
+
+def _pending(action: str) -> str:
+    return {
+        "create": "not created yet",
+        "update": "the manifest changed: apply makes a new version",
+        "replace": "config.type changed: apply replaces it",
+        "pin": "exists but is not pinned yet",
+    }.get(action, action)
