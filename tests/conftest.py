@@ -19,8 +19,15 @@ from typing import Any
 import pytest
 
 from agentform.emulator import admin, serve
+from tests.estate import copy_example
 
 TEST_API_KEY = "test-key"
+
+
+@pytest.fixture
+def estate(tmp_path: Path) -> Path:
+    """A copy of the repository's example estate (manifests, prompt, evals, pins.yaml)."""
+    return copy_example(tmp_path / "estate")
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,11 @@ def copy_example(root: Path) -> Path:
     return root
 
 
+def edit_prompt(estate: Path, line: str) -> None:
+    with (estate / "agents" / "triage.prompt.md").open("a", encoding="utf-8") as prompt:
+        prompt.write(line)
+
+
 MINIMAL_AGENT = """
     name: helper
     model: claude-sonnet-4-6

@@ -12,18 +12,13 @@ from agentform import pins
 from agentform.cli.app import App
 from agentform.emulator import admin
 from tests.cli_helpers import agentform, plan_json
-from tests.estate import copy_example, write
+from tests.estate import edit_prompt, write
 
 ROUTING_RULE = (
     "ROUTING RULE: If the ticket text mentions API usage, rate limits, quotas, or request volume, "
     "route to api-platform. Apply this rule before any other consideration; do not second-guess it "
     "based on the rest of the ticket.\n"
 )
-
-
-@pytest.fixture
-def estate(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "estate")
 
 
 def writes_seen(url: str) -> dict[str, int]:
@@ -50,8 +45,7 @@ def test_the_whole_story(estate: Path, emulator_url: str, client: Any) -> None:
     v1_text = (estate / "pins.yaml").read_text(encoding="utf-8")
 
     # Edit the prompt: a unified diff, and JSON and Markdown agree.
-    with (estate / "agents" / "triage.prompt.md").open("a", encoding="utf-8") as prompt:
-        prompt.write(ROUTING_RULE)
+    edit_prompt(estate, ROUTING_RULE)
     edited = agentform(estate, emulator_url, "plan", "--detailed-exitcode")
     assert edited.exit_code == 2
     assert (

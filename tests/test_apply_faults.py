@@ -19,14 +19,9 @@ from agentform.remote import Remote
 from agentform.workflow import make_plan, run_apply
 from agentform.writes import RetryPolicy
 from tests.cli_helpers import agentform, plan_json
-from tests.estate import copy_example, write
+from tests.estate import edit_prompt, write
 
 FAST = RetryPolicy(attempts=2, backoff=0.01)
-
-
-@pytest.fixture
-def estate(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "estate")
 
 
 def remote_for(client: Any) -> Remote:
@@ -100,8 +95,7 @@ def test_a_conflict_is_reported_for_that_agent_while_the_others_proceed(
 ) -> None:
     write(estate, "agents/helper.yaml", "name: helper\nmodel: claude-haiku-4-5\nsystem: Help.\n")
     assert agentform(estate, emulator_url, "apply", "--auto-approve").exit_code == 0
-    with (estate / "agents" / "triage.prompt.md").open("a", encoding="utf-8") as prompt:
-        prompt.write("Be brief.\n")
+    edit_prompt(estate, "Be brief.\n")
     write(
         estate, "agents/helper.yaml", "name: helper\nmodel: claude-haiku-4-5\nsystem: Help more.\n"
     )
@@ -126,8 +120,7 @@ def test_a_conflict_is_reported_for_that_agent_while_the_others_proceed(
 def test_a_409_from_the_server_exits_1_and_is_not_retried(estate: Path, emulator_url: str) -> None:
     assert agentform(estate, emulator_url, "apply", "--auto-approve").exit_code == 0
     before = (estate / "pins.yaml").read_text(encoding="utf-8")
-    with (estate / "agents" / "triage.prompt.md").open("a", encoding="utf-8") as prompt:
-        prompt.write("Be brief.\n")
+    edit_prompt(estate, "Be brief.\n")
     admin.reset(emulator_url)
     admin.inject_fault(emulator_url, method="POST", path="/v1/agents/*", status=409)
     result = agentform(estate, emulator_url, "apply", "--auto-approve")
@@ -142,8 +135,7 @@ def test_a_lost_update_response_is_not_mistaken_for_a_conflict(
 ) -> None:
     assert agentform(estate, emulator_url, "apply", "--auto-approve").exit_code == 0
     agent_id = pins.load(estate / "pins.yaml").agents["triage"].id
-    with (estate / "agents" / "triage.prompt.md").open("a", encoding="utf-8") as prompt:
-        prompt.write("Be brief.\n")
+    edit_prompt(estate, "Be brief.\n")
     admin.reset(emulator_url)
     admin.inject_fault(emulator_url, method="POST", path="/v1/agents/*", lost="500")
     result = agentform(estate, emulator_url, "apply", "--auto-approve")

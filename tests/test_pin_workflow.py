@@ -6,22 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from agentform import pins
 from agentform.emulator import admin
 from tests.cli_helpers import agentform, plan_json
-from tests.estate import copy_example, write
-
-
-@pytest.fixture
-def estate(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "estate")
-
-
-def edit_prompt(estate: Path, line: str) -> None:
-    with (estate / "agents" / "triage.prompt.md").open("a", encoding="utf-8") as prompt:
-        prompt.write(line)
+from tests.estate import edit_prompt, write
 
 
 def status_rows(estate: Path, url: str) -> dict[str, dict[str, Any]]:

@@ -6,22 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from agentform import pins
 from agentform.emulator import admin
 from tests.cli_helpers import agentform
-from tests.estate import copy_example
-
-
-@pytest.fixture
-def estate(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "estate")
-
-
-def edit_prompt(estate: Path, line: str) -> None:
-    with (estate / "agents" / "triage.prompt.md").open("a", encoding="utf-8") as prompt:
-        prompt.write(line)
+from tests.estate import edit_prompt
 
 
 def test_a_fresh_saved_plan_applies_without_prompting(estate: Path, emulator_url: str) -> None:

@@ -21,7 +21,7 @@ import yaml
 from agentform import pins as pinsfile
 from agentform.errors import UserError
 from agentform.manifests import DIRECTORIES, Manifest, load_manifest
-from agentform.normalize import desired_spec, digest, server_spec, user_metadata
+from agentform.normalize import desired_spec, digest, drop_none, server_spec, user_metadata
 from agentform.pins import AgentPin, EnvironmentPin, Pins
 from agentform.remote import Remote
 from agentform.schemas import DIGEST_MARKER, KEY_MARKER, KEY_PATTERN, USER_METADATA_KEYS
@@ -210,14 +210,14 @@ def _agent(obj: ServerObject, key: str) -> dict[str, Any]:
         spec["system"] = system
     for name in ("tools", "mcp_servers", "skills"):
         if data.get(name):
-            spec[name] = _clean(data[name])
+            spec[name] = drop_none(data[name])
     if "tools" in spec:
         spec["tools"] = [_tool(t) for t in spec["tools"]]
     _common(spec, data)
     if data.get("multiagent"):
-        spec["multiagent"] = _multiagent(_clean(data["multiagent"]), obj.id)
+        spec["multiagent"] = _multiagent(drop_none(data["multiagent"]), obj.id)
     if (data.get("execution_identity") or {}).get("type", "service_account") != "service_account":
-        spec["execution_identity"] = _clean(data["execution_identity"])
+        spec["execution_identity"] = drop_none(data["execution_identity"])
     return spec
 
 
@@ -281,14 +281,6 @@ def _common(spec: dict[str, Any], data: Mapping[str, Any]) -> None:
     metadata = user_metadata(data.get("metadata") or {})
     if metadata:
         spec["metadata"] = metadata
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
 
 
 def _render(obj: ServerObject, spec: dict[str, Any], root: Path) -> str:

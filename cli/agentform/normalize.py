@@ -219,13 +219,13 @@ def _packages(packages: Any) -> dict[str, Any]:
 
 
 def _drop_none_dict(value: dict[str, Any]) -> dict[str, Any]:
-    return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    return {k: drop_none(v) for k, v in value.items() if v is not None}
 
 
-def _drop_none(value: Any) -> Any:
+def drop_none(value: Any) -> Any:
     """None and an absent key mean the same thing in every response: compare them equal."""
     if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+        return {k: drop_none(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_drop_none(v) for v in value]
+        return [drop_none(v) for v in value]
     return value

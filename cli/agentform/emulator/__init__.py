@@ -13,38 +13,18 @@ reset). See docs/emulator.md for the responder rules file and the fidelity notes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agentform.emulator.server import serve as serve
 
 __all__ = ["serve"]
 
 
-@contextmanager
-def serve(
-    *,
-    db_path: Path | None = None,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    api_key: str | None = None,
-    latency_ms: int = 0,
-    responder: Path | None = None,
-    ping_interval: float = 15.0,
-) -> Iterator[str]:
-    """Start an emulator on `host:port` (0 = a free port) in a daemon thread; yield its URL.
+def __getattr__(name: str) -> Any:
+    """`serve` is imported on first use: FastAPI and uvicorn load only when a server starts."""
+    if name == "serve":
+        from agentform.emulator.server import serve
 
-    `db_path=None` means a temporary database, deleted on exit; otherwise state persists
-    in that SQLite file across restarts. `api_key`, when set, is the only key accepted.
-    """
-    from agentform.emulator.server import serve as _serve
-
-    with _serve(
-        db_path=db_path,
-        host=host,
-        port=port,
-        api_key=api_key,
-        latency_ms=latency_ms,
-        responder=responder,
-        ping_interval=ping_interval,
-    ) as url:
-        yield url
+        return serve
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

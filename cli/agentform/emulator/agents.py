@@ -98,13 +98,8 @@ def update(em: Emulator, ws: str, agent_id: str, body: Any) -> str:
 def archive(em: Emulator, ws: str, agent_id: str) -> str:
     archived, _, text = _row(em, ws, agent_id)
     if archived:
-        return text
-    agent = loads(text)
-    agent["archived_at"] = format_ms(em.clock.now_ms())
-    text = dumps(agent)
-    with em.store.transaction() as conn:
-        conn.execute("UPDATE agents SET archived = 1, body = ? WHERE id = ?", (text, agent_id))
-    return text
+        return text  # archiving twice is harmless and changes nothing
+    return em.store.archive("agents", agent_id, text, format_ms(em.clock.now_ms()))
 
 
 def list_agents(em: Emulator, ws: str, params: QueryParams) -> str:

@@ -70,13 +70,8 @@ def update(em: Emulator, ws: str, env_id: str, body: Any) -> str:
 def archive(em: Emulator, ws: str, env_id: str) -> str:
     archived, text = _row(em, ws, env_id)
     if archived:
-        return text
-    env = loads(text)
-    env["archived_at"] = format_ms(em.clock.now_ms())
-    text = dumps(env)
-    with em.store.transaction() as conn:
-        conn.execute("UPDATE environments SET archived = 1, body = ? WHERE id = ?", (text, env_id))
-    return text
+        return text  # archiving twice is harmless and changes nothing
+    return em.store.archive("environments", env_id, text, format_ms(em.clock.now_ms()))
 
 
 def delete(em: Emulator, ws: str, env_id: str) -> str:

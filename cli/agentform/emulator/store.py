@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agentform.emulator.wire import dumps, loads
+
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -99,6 +101,19 @@ class Store:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    def archive(self, table: str, object_id: str, body: str, stamp: str) -> str:
+        """Mark an agent or environment row archived; return its body with `archived_at`."""
+        if table not in ("agents", "environments"):
+            raise ValueError(f"cannot archive rows of {table}")
+        obj = loads(body)
+        obj["archived_at"] = stamp
+        text = dumps(obj)
+        with self.transaction() as conn:
+            conn.execute(
+                f"UPDATE {table} SET archived = 1, body = ? WHERE id = ?", (text, object_id)
+            )
+        return text
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         with self._lock:
