@@ -213,3 +213,55 @@ def test_missing_credentials_say_how_to_fix_it(estate: Path) -> None:
     )
     assert result.exit_code == 1
     assert "no credentials: set ANTHROPIC_API_KEY" in result.output and "--local" in result.output
+
+
+def test_archiving_a_large_share_needs_force(estate: Path, emulator_url: str, client: Any) -> None:
+    for name in ("one", "two", "three"):
+        write(
+            estate, f"agents/{name}.yaml", f"name: {name}\nmodel: claude-haiku-4-5\nsystem: Help.\n"
+        )
+    assert agentform(estate, emulator_url, "apply", "--auto-approve").exit_code == 0
+    for name in ("one", "two", "three"):
+        (estate / "agents" / f"{name}.yaml").unlink()
+    admin.reset(emulator_url)
+    refused = agentform(estate, emulator_url, "apply", "--auto-approve", "--prune")
+    assert refused.exit_code == 1
+    assert "would archive 3 of the 5 resources" in refused.output and "--force" in refused.output
+    assert writes_seen(emulator_url) == {}
+    forced = agentform(estate, emulator_url, "apply", "--auto-approve", "--prune", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert [a.name for a in client.beta.agents.list()] == ["ticket-triage"]
+
+
+def test_a_closed_pipe_ends_quietly(estate: Path, emulator_url: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.cli_helpers import cli_env
+
+    # Far more output than a pipe buffer holds, so the write after `head` exits must fail.
+    long_prompt = "\n".join(
+        f"Rule {i}: route on the customer's actual problem." for i in range(1800)
+    )
+    for i in range(6):  # ~540 KB of plan
+        write(
+            estate,
+            f"agents/verbose{i}.yaml",
+            f"name: v{i}\nmodel: claude-haiku-4-5\nsystem_file: v.md\n",
+        )
+    (estate / "agents" / "v.md").write_text(long_prompt, encoding="utf-8")
+    script = Path(sys.executable).with_name("agentform")
+    env = {**os.environ, **cli_env(emulator_url)}
+    reader = subprocess.Popen(["head", "-1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    writer = subprocess.run(
+        [str(script), "--dir", str(estate), "plan"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    reader.wait()
+    # click stops quietly on EPIPE (plain Python would print a BrokenPipeError traceback).
+    assert writer.stderr == ""
+    assert writer.returncode in (0, 1)

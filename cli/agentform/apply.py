@@ -18,6 +18,7 @@ from typing import Literal
 
 from agentform import pins as pinsfile
 from agentform import writes
+from agentform.errors import UserError
 from agentform.normalize import digest, server_spec
 from agentform.pins import AgentPin, EnvironmentPin, Pins
 from agentform.plan import Change, Plan
@@ -25,11 +26,18 @@ from agentform.remote import Remote, RemoteError
 from agentform.state import ServerObject
 
 Status = Literal["done", "unchanged", "skipped", "failed"]
+SAFE_ARCHIVES = 2  # archiving more than this, and more than a quarter, needs force
+SAFE_SHARE = 0.25
+
+
+class UnsafePlanError(UserError):
+    """The apply would archive a large share of what agentform manages."""
 
 
 @dataclass(frozen=True)
 class ApplyOptions:
     prune: bool = False
+    force: bool = False
     parallelism: int = 4
     policy: writes.RetryPolicy = field(default_factory=writes.RetryPolicy)
 
@@ -54,6 +62,24 @@ class ApplyResult:
         return sum(1 for o in self.outcomes if o.status == status)
 
 
+def check_safe(plan: Plan, options: ApplyOptions) -> None:
+    """Refuse a pruning apply that archives a large share of the estate without `force`.
+
+    Archives are irreversible; the usual cause is running apply from the wrong
+    directory, or with most manifests deleted by mistake.
+    """
+    if not options.prune or options.force:
+        return
+    archives = [c for c in plan.changes if c.action == "archive" and c.live]
+    managed = len(plan.changes)
+    if len(archives) > SAFE_ARCHIVES and len(archives) > SAFE_SHARE * managed:
+        keys = ", ".join(f"{c.kind} {c.key}" for c in archives)
+        raise UnsafePlanError(
+            f"this apply would archive {len(archives)} of the {managed} resources agentform "
+            f"manages here ({keys}); archives are irreversible: pass --force if you mean it"
+        )
+
+
 def apply_plan(
     plan: Plan,
     remote: Remote,
@@ -62,6 +88,7 @@ def apply_plan(
     options: ApplyOptions,
     report: Callable[[Outcome], None] = lambda outcome: None,
 ) -> ApplyResult:
+    check_safe(plan, options)
     book = _PinBook(pins, pins_path)
     runner = _Runner(remote, book, options)
     outcomes: list[Outcome] = []

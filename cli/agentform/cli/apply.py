@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     help="Apply only this resource key (repeatable).",
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    help="With --prune: allow archiving more than a quarter of the managed resources.",
+)
+@click.option(
     "--parallelism",
     type=click.IntRange(1, 32),
     default=4,
@@ -46,6 +51,7 @@ def apply(
     prune: bool,
     targets: tuple[str, ...],
     parallelism: int,
+    force: bool,
 ) -> None:
     """Create and update what the plan says, and record the pins.
 
@@ -63,7 +69,7 @@ def apply(
       agentform apply --auto-approve          # in CI, after merge
       agentform plan --out plan.json && agentform apply plan.json
     """
-    from agentform.apply import ApplyOptions
+    from agentform.apply import ApplyOptions, check_safe
     from agentform.render import render_plan
     from agentform.workflow import fresh_saved_plan, make_plan, run_apply
 
@@ -80,11 +86,11 @@ def apply(
         click.echo(render_plan(plan, "text", color=app.color), nl=False)
         if not plan.has_changes:
             return
+        options = ApplyOptions(prune=prune, force=force, parallelism=parallelism)
+        check_safe(plan, options)  # before asking: the answer would not matter
         if planfile is None and not auto_approve:
             _confirm(app)
-        result = run_apply(
-            planned, remote, ApplyOptions(prune=prune, parallelism=parallelism), _report
-        )
+        result = run_apply(planned, remote, options, _report)
     _summarise(result, app)
     if result.failed:
         ctx.exit(1)
