@@ -1,11 +1,13 @@
-"""A project is an estate's manifests plus its pins file: what every command starts from."""
+"""A project is an estate's manifests, eval suites and pins file: what every command starts from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from agentform.errors import ManifestError, ManifestErrors, PinsError
+from agentform.errors import LookupKeyError, ManifestError, ManifestErrors, PinsError
+from agentform.evals.suite import Suite, load_suites
 from agentform.manifests import Estate, load_estate
 from agentform.pins import Pins, load_or_empty
 
@@ -15,6 +17,13 @@ class Project:
     estate: Estate
     pins: Pins
     pins_path: Path
+    suites: Mapping[str, Suite] = field(default_factory=dict)
+
+    def suite(self, name: str) -> Suite:
+        if name not in self.suites:
+            where = str(self.estate.root / "evals")
+            raise LookupKeyError(kind="eval suite", key=name, known=list(self.suites), where=where)
+        return self.suites[name]
 
 
 def load_project(root: Path, pins_path: Path) -> Project:
@@ -29,6 +38,20 @@ def load_project(root: Path, pins_path: Path) -> Project:
         pins = load_or_empty(pins_path)
     except PinsError as exc:
         errors.append(exc)
+    suites = _load_suites(root, estate, errors)
     if errors or estate is None or pins is None:
         raise ManifestErrors(errors)
-    return Project(estate=estate, pins=pins, pins_path=pins_path)
+    return Project(estate=estate, pins=pins, pins_path=pins_path, suites=suites)
+
+
+def _load_suites(
+    root: Path, estate: Estate | None, errors: list[ManifestError]
+) -> dict[str, Suite]:
+    """The suites; their agent and environment keys are checked when the manifests loaded."""
+    agents = estate.agents if estate is not None else None
+    environments = estate.environments if estate is not None else None
+    try:
+        return load_suites(root, agents, environments)
+    except ManifestErrors as exc:
+        errors.extend(exc.errors)
+        return {}
