@@ -135,7 +135,12 @@ def pins_schema() -> Schema:
                     "additionalProperties": {"$ref": "#/$defs/EnvironmentPin"},
                 },
             },
-            "$defs": {"AgentPin": _agent_pin(), "EnvironmentPin": _environment_pin()},
+            "$defs": {
+                "AgentPin": _agent_pin(),
+                "EnvironmentPin": _environment_pin(),
+                "Evidence": _evidence(),
+                "VersionScore": _version_score(),
+            },
         },
         title="agentform pins file (pins.yaml)",
         description="Which agent version and environment every caller uses. Written by "
@@ -280,6 +285,40 @@ def _agent_pin() -> Schema:
                 "pattern": "^sha256:[0-9a-f]{64}$",
                 "description": "sha256 of the normalised spec this version holds on the server.",
             },
+            "evidence": {"$ref": "#/$defs/Evidence"},
+        },
+    }
+
+
+def _evidence() -> Schema:
+    fraction = {"type": "number", "minimum": 0, "maximum": 1}
+    return {
+        "type": "object",
+        "description": "What `agentform promote` measured before moving this pin; any other "
+        "move of the pin drops it.",
+        "required": ["suite", "evaluated_at", "tolerance", "repeats", "candidate", "baseline"],
+        "additionalProperties": False,
+        "properties": {
+            "suite": {"type": "string", "pattern": KEY_PATTERN, "description": "evals/<name>.yaml"},
+            "evaluated_at": {"type": "string", "description": "When, in UTC (RFC 3339)."},
+            "tolerance": {**fraction, "description": "Largest drop in accuracy allowed."},
+            "repeats": {"type": "integer", "minimum": 1},
+            "candidate": {"$ref": "#/$defs/VersionScore"},
+            "baseline": {"$ref": "#/$defs/VersionScore"},
+        },
+    }
+
+
+def _version_score() -> Schema:
+    fraction = {"type": "number", "minimum": 0, "maximum": 1}
+    return {
+        "type": "object",
+        "required": ["version", "accuracy", "labels"],
+        "additionalProperties": False,
+        "properties": {
+            "version": {"type": "integer", "minimum": 1},
+            "accuracy": {**fraction, "description": "Passed runs / all runs."},
+            "labels": {"type": "object", "additionalProperties": fraction},
         },
     }
 
