@@ -141,9 +141,9 @@ def main(
 
 def _register() -> None:
     """Each command module exports COMMANDS; none imports anything heavy at import time."""
-    from agentform.cli import apply, emulator, plan, schema, validate
+    from agentform.cli import apply, emulator, evaluate, plan, schema, validate
 
-    modules: tuple[Any, ...] = (validate, plan, apply, schema, emulator)
+    modules: tuple[Any, ...] = (validate, plan, apply, evaluate, schema, emulator)
     for module in modules:
         for command in module.COMMANDS:
             main.add_command(command)
