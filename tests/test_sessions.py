@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from agentform import pins
+from agentform.cli.app import App
 from agentform.emulator import admin
 from agentform.remote import Remote
 from agentform.sessions import SessionEvent, TurnTimeoutError, converse, start_session
+from agentform.turns import TurnCollector
 from tests.cli_helpers import agentform
 from tests.estate import copy_example
 
@@ -122,3 +124,42 @@ def test_run_that_times_out_still_archives_and_exits_1(
     assert "the turn did not finish within 0.3 s" in result.stderr
     made = list(make_client(scripted).beta.sessions.list(include_archived=True))
     assert len(made) == 1 and made[0].archived_at is not None
+
+
+def test_the_collector_dedupes_skips_earlier_turns_and_stops_on_any_idle() -> None:
+    seen: list[str] = []
+    collector = TurnCollector(lambda event: seen.append(event.id))
+    collector.sent_id = "sevt_2"
+    old_idle = {"id": "sevt_1", "type": "session.status_idle", "stop_reason": {"type": "end_turn"}}
+    assert collector.add(old_idle) is False  # before our message: another turn's
+    mine = {"id": "sevt_2", "type": "user.message", "content": [{"type": "text", "text": "hi"}]}
+    reply = {
+        "id": "sevt_3",
+        "type": "agent.message",
+        "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}],
+    }
+    ask = {
+        "id": "sevt_4",
+        "type": "session.status_idle",
+        "stop_reason": {"type": "requires_action", "event_ids": []},
+    }
+    assert [collector.add(e) for e in (mine, reply, reply, ask)] == [False, False, False, True]
+    assert seen == ["sevt_2", "sevt_3", "sevt_4"] and collector.stop_reason == "requires_action"
+    assert collector.events[1].text == "ab"
+    terminated = TurnCollector(lambda event: None)
+    assert terminated.add({"id": "x", "type": "session.status_running"}) is False
+    assert terminated.add({"id": "y", "type": "session.status_terminated"}) is True
+    assert terminated.stop_reason == "terminated"
+
+
+def test_local_uses_the_estate_responder_rules_when_there_are_some(tmp_path: Path) -> None:
+    estate = copy_example(tmp_path / "estate")
+
+    def app(local: bool) -> App:
+        return App(estate, estate / "pins.yaml", None, local=local, debug=False)
+
+    rules = estate / "evals" / "responder.yaml"  # the example estate ships one
+    assert app(local=True).responder_file == rules
+    assert app(local=False).responder_file is None  # the real API: never
+    rules.unlink()
+    assert app(local=True).responder_file is None

@@ -14,59 +14,27 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
 from typing import Any
 
 import anthropic
 import httpx2
 
 from agentform.remote import Remote, RemoteError
+from agentform.turns import SessionEvent, Turn, TurnCollector
+
+__all__ = [
+    "SessionEvent",
+    "Turn",
+    "TurnTimeoutError",
+    "archive_session",
+    "converse",
+    "run_once",
+    "start_session",
+]
 
 GRACE = 5.0  # seconds allowed, after an interrupt, for the session to go idle
 POLL_FIRST, POLL_MAX = 0.05, 1.0  # seconds between polls: from, growing to
-_FINAL = {"session.status_idle": None, "session.status_terminated": "terminated"}
-_TOOL_USES = ("agent.tool_use", "agent.mcp_tool_use", "agent.custom_tool_use")
 _STREAM_BROKE = (anthropic.APIError, httpx2.HTTPError, httpx2.StreamError, OSError, RemoteError)
-
-
-@dataclass(frozen=True)
-class SessionEvent:
-    """What `eval` and `run` need of one event."""
-
-    id: str
-    type: str
-    text: str = ""  # agent.message: its text blocks
-    tool_name: str | None = None
-    tool_input: Mapping[str, Any] | None = None
-    stop_reason: str | None = None  # session.status_idle / terminated
-
-    @classmethod
-    def parse(cls, data: Mapping[str, Any]) -> SessionEvent:
-        kind = str(data.get("type"))
-        blocks = data.get("content") or [] if kind == "agent.message" else []
-        text = "".join(b.get("text", "") for b in blocks if b.get("type") == "text")
-        tool = kind in _TOOL_USES
-        return cls(
-            id=str(data.get("id")),
-            type=kind,
-            text=text,
-            tool_name=data.get("name") if tool else None,
-            tool_input=data.get("input") if tool else None,
-            stop_reason=_stop_reason(kind, data),
-        )
-
-
-@dataclass(frozen=True)
-class Turn:
-    events: tuple[SessionEvent, ...]
-    stop_reason: str  # end_turn, requires_action, refusal, terminated...
-    polled: bool  # finished by polling: the stream could not be used
-
-    @property
-    def reply(self) -> str:
-        """The text of the last agent.message (the answer)."""
-        texts = [e.text for e in self.events if e.type == "agent.message"]
-        return texts[-1] if texts else ""
 
 
 class TurnTimeoutError(RemoteError):
@@ -81,11 +49,13 @@ def start_session(
     environment_id: str,
     title: str,
     metadata: Mapping[str, str] | None = None,
+    timeout: float | None = None,
 ) -> str:
     """A session pinned to one agent version; returns its id."""
     agent = {"type": "agent", "id": agent_id, "version": version}
+    sessions = _client(remote, timeout).beta.sessions
     created = remote.call(
-        lambda: remote.client.beta.sessions.create(
+        lambda: sessions.create(
             agent=agent,  # type: ignore[arg-type]
             environment_id=environment_id,
             title=title,
@@ -97,8 +67,8 @@ def start_session(
     return str(created.id)
 
 
-def archive_session(remote: Remote, session_id: str) -> None:
-    sessions = remote.client.beta.sessions
+def archive_session(remote: Remote, session_id: str, timeout: float | None = None) -> None:
+    sessions = _client(remote, timeout).beta.sessions
     remote.call(
         lambda: sessions.archive(session_id, **remote.scope), f"archive session {session_id}"
     )
@@ -116,39 +86,9 @@ def converse(
     return _Conversation(remote, session_id, timeout, on_event or (lambda event: None)).run(message)
 
 
-def _stop_reason(kind: str, data: Mapping[str, Any]) -> str | None:
-    if kind not in _FINAL:
-        return None
-    reason = data.get("stop_reason") or {}
-    return _FINAL[kind] or str(reason.get("type", "unknown"))
-
-
-class _Collector:
-    """Events of one turn, once each, in order; knows when the turn is over."""
-
-    def __init__(self, on_event: Callable[[SessionEvent], None]) -> None:
-        self.on_event = on_event
-        self.events: list[SessionEvent] = []
-        self.seen: set[str] = set()
-        self.sent_id: str | None = None
-        self.started = False  # our message (or the turn it started) has been seen
-        self.stop_reason: str | None = None
-
-    def add(self, data: Mapping[str, Any]) -> bool:
-        """Record one event; True once the turn is over."""
-        event = SessionEvent.parse(data)
-        if event.id in self.seen or self.stop_reason is not None:
-            return self.stop_reason is not None
-        self.seen.add(event.id)
-        self.started = self.started or event.id == self.sent_id
-        self.started = self.started or event.type == "session.status_running"
-        if not self.started:
-            return False  # before our message: not part of this turn
-        self.events.append(event)
-        self.on_event(event)
-        if event.stop_reason is not None:
-            self.stop_reason = event.stop_reason
-        return self.stop_reason is not None
+def _client(remote: Remote, timeout: float | None) -> anthropic.Anthropic:
+    """The client, with a request timeout when given (the SDK's own default otherwise)."""
+    return remote.client if timeout is None else remote.client.with_options(timeout=timeout)
 
 
 class _Conversation:
@@ -164,7 +104,7 @@ class _Conversation:
         self.session_id = session_id
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
-        self.collector = _Collector(on_event)
+        self.collector = TurnCollector(on_event)
         self.interrupted = threading.Event()
         self.stream: Any = None
         self.timers: list[threading.Timer] = []
@@ -181,6 +121,9 @@ class _Conversation:
                 polled = not self._read_stream()
                 if polled:
                     self._poll()
+        except KeyboardInterrupt:
+            self._interrupt()  # leave the session idle, not running on
+            raise
         finally:
             self._cancel_timers()
             self._close_stream()

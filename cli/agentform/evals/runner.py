@@ -79,6 +79,7 @@ def _run_one(remote: Remote, suite: Suite, target: Target, job: _Job) -> RunResu
             environment_id=target.environment_id,
             title=f"agentform eval {suite.name}: {job.case.id} v{job.version} #{job.repeat + 1}",
             metadata={"agentform.suite": suite.name, "agentform.case": job.case.id},
+            timeout=suite.timeout_seconds,
         )
         turn = converse(remote, session_id, suite.message(job.case), timeout=suite.timeout_seconds)
         reply = turn.reply
@@ -87,7 +88,7 @@ def _run_one(remote: Remote, suite: Suite, target: Target, job: _Job) -> RunResu
         detail = f"timed out after {suite.timeout_seconds:g} s"
     except RemoteError as exc:
         detail = str(exc)
-    archived = session_id is None or _archive(remote, session_id)
+    archived = session_id is None or _archive(remote, session_id, suite.timeout_seconds)
     return RunResult(
         version=job.version,
         case_id=job.case.id,
@@ -109,9 +110,9 @@ def _judge(suite: Suite, case: Case, turn: Turn) -> tuple[RunStatus, str]:
     return ("passed" if verdict.passed else "failed"), verdict.detail
 
 
-def _archive(remote: Remote, session_id: str) -> bool:
+def _archive(remote: Remote, session_id: str, timeout: float) -> bool:
     try:
-        archive_session(remote, session_id)
+        archive_session(remote, session_id, timeout)
     except RemoteError:
         return False
     return True
