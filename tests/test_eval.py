@@ -154,6 +154,7 @@ def test_report_formats_out_file_and_repeats(estate: Path, url: str, make_client
         estate, url, "eval", "triage", "--repeat", "2", "--format", "markdown", "--out", str(out)
     )
     assert result.exit_code == 0, result.output
+    assert "Evaluating" in result.stderr and "Evaluating" not in result.stdout  # the progress
     assert (
         "Per case over 2 runs (pass@2: any run passed; pass^2: every run passed):" in result.stdout
     )

@@ -84,6 +84,7 @@ def test_validate_reports_every_suite_problem_with_its_line(tmp_path: Path) -> N
         repeats: 0
         cases:
           - {id: a, label: x, input: {ticket: t}, expected: billing, extra: 1}
+          - {id: b, label: overall, input: {ticket: t}, expected: {team: auth}}
         """,
     )
     code, output = validate(estate)
@@ -97,7 +98,8 @@ def test_validate_reports_every_suite_problem_with_its_line(tmp_path: Path) -> N
         f"{shape}:5:1: repeats: 0 is less than the minimum of 1",
         f"{shape}:7:43: cases[0].expected: expected an object, got a string",
         f"{shape}:7:62: cases[0].extra: unknown field; expected one of: expected, id, input, label",
-        "Error: 6 problems found",
+        f"{shape}:8:13: cases[1].label: is not allowed ('overall' names the report's total row)",
+        "Error: 7 problems found",
     ]
 
 

@@ -256,6 +256,8 @@ def _case() -> Schema:
                 "type": "string",
                 "minLength": 1,
                 "maxLength": 64,
+                "not": {"const": "overall"},
+                "x-hint": "'overall' names the report's total row",
                 "description": "The group this case counts toward in the per-label breakdown.",
             },
             "input": {
