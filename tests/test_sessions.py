@@ -163,3 +163,29 @@ def test_local_uses_the_estate_responder_rules_when_there_are_some(tmp_path: Pat
     assert app(local=False).responder_file is None  # the real API: never
     rules.unlink()
     assert app(local=True).responder_file is None
+
+
+def test_when_even_the_interrupt_fails_the_stream_is_closed_after_a_grace_period(
+    fresh_emulator: Any, make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import agentform.sessions
+
+    monkeypatch.setattr(agentform.sessions, "GRACE", 0.4)
+    rules = tmp_path / "responder.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    # Pings every 0.05 s: the stream never times out on its own; only closing it ends it.
+    with fresh_emulator(responder=rules, ping_interval=0.05) as url:
+        remote = Remote(make_client(url))
+        session_id = new_session(remote)
+        path = f"/v1/sessions/{session_id}/events"
+
+        def fail_the_interrupt(event: SessionEvent) -> None:
+            if event.type == "user.message":  # it was sent: now every interrupt fails
+                admin.inject_fault(url, method="POST", path=path, status=500, count=3)
+
+        started = time.monotonic()
+        with pytest.raises(TurnTimeoutError):
+            converse(remote, session_id, "please hang", timeout=0.3, on_event=fail_the_interrupt)
+        assert time.monotonic() - started < 2  # deadline + grace
+        assert admin.faults_fired(url) >= 1  # the interrupt did fail
+        assert remote.client.beta.sessions.retrieve(session_id).status == "running"
