@@ -34,6 +34,7 @@ schemas: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/emulator.py
 	$(BIN)/python bench/plan_scale.py
+	$(BIN)/python bench/eval_concurrency.py
 
 clean:
 	rm -rf $(VENV) .agentform dist build .pytest_cache .mypy_cache .ruff_cache

@@ -139,6 +139,7 @@ def test_unmarked_agents_are_never_touched(estate: Path, emulator_url: str, clie
     assert agentform(estate, emulator_url, "apply", "--auto-approve").exit_code == 0
     (estate / "agents" / "triage.yaml").unlink()
     (estate / "agents" / "triage.prompt.md").unlink()
+    (estate / "evals" / "triage.yaml").unlink()  # its eval suite names the agent
     assert agentform(estate, emulator_url, "apply", "--auto-approve", "--prune").exit_code == 0
     assert client.beta.agents.retrieve(theirs.id).archived_at is None
     assert client.beta.agents.retrieve(theirs.id).version == 1

@@ -140,6 +140,7 @@ def test_pins_check_offline_needs_no_server_and_finds_unmanaged_pins(
 ) -> None:
     assert agentform(estate, emulator_url, "apply", "--auto-approve").exit_code == 0
     (estate / "environments" / "default.yaml").unlink()
+    (estate / "evals" / "triage.yaml").unlink()  # its suite runs in that environment
     write(estate, "environments/other.yaml", "name: other\nconfig: {type: cloud}\n")
     admin.reset(emulator_url)
     result = agentform(estate, emulator_url, "pins", "check", "--offline")

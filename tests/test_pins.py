@@ -227,3 +227,142 @@ def test_caller_api_does_not_import_anything_heavy() -> None:
 def test_committed_example_pins_file_is_valid_and_canonical() -> None:
     path = Path(__file__).resolve().parent.parent / "pins.yaml"
     assert pins.dumps(pins.load(path)) == path.read_text(encoding="utf-8")
+
+
+EVIDENCE_TEXT = f"""\
+# Written by `agentform apply` and `agentform pin`. Callers read it to create sessions.
+# Review changes to it like code; revert a change to roll it back.
+schema_version: 1
+agents:
+  triage:
+    id: agent_011CZkYpogX7uDKUyvBTophP
+    version: 3
+    digest: {DIGEST}
+    evidence:
+      baseline:
+        accuracy: 0.85
+        labels:
+          auth: 1.0
+          billing: 0.4
+          'yes': 1.0
+        version: 1
+      candidate:
+        accuracy: 1.0
+        labels:
+          auth: 1.0
+          billing: 1.0
+          'yes': 1.0
+        version: 3
+      evaluated_at: '2026-11-21T10:04:05Z'
+      repeats: 1
+      suite: triage
+      tolerance: 0.0
+environments:
+  default:
+    id: env_011CZkZ9X2dpNyB7HsEFoRfW
+"""
+EVIDENCE = {
+    "suite": "triage",
+    "evaluated_at": "2026-11-21T10:04:05Z",
+    "tolerance": 0.0,
+    "repeats": 1,
+    "candidate": {
+        "version": 3,
+        "accuracy": 1.0,
+        "labels": {"billing": 1.0, "auth": 1.0, "yes": 1.0},
+    },
+    "baseline": {
+        "version": 1,
+        "accuracy": 0.85,
+        "labels": {"billing": 0.4, "auth": 1.0, "yes": 1.0},
+    },
+}
+
+
+def test_evidence_is_written_deterministically_and_round_trips_byte_identical(
+    tmp_path: Path,
+) -> None:
+    with_evidence = Pins(
+        agents={"triage": AgentPin("agent_011CZkYpogX7uDKUyvBTophP", 3, DIGEST, EVIDENCE)},
+        environments={"default": EnvironmentPin("env_011CZkZ9X2dpNyB7HsEFoRfW")},
+    )
+    assert pins.dumps(with_evidence) == EVIDENCE_TEXT
+    path = tmp_path / "pins.yaml"
+    path.write_text(EVIDENCE_TEXT, encoding="utf-8")
+    loaded = pins.load(path)
+    assert loaded == with_evidence and loaded.agents["triage"].evidence == EVIDENCE
+    assert pins.dumps(loaded) == EVIDENCE_TEXT
+    assert pins.write(path, loaded) is False
+    # Any other move of the pin (apply, pin) writes a pin without evidence.
+    moved = loaded.with_agent("triage", AgentPin("agent_011CZkYpogX7uDKUyvBTophP", 4, DIGEST))
+    assert "evidence" not in pins.dumps(moved)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ("      suite: triage\n", "      suite: Triage\n", 26, "suite: expected a suite name"),
+        ("      repeats: 1\n", "", 9, "evidence.repeats: required field is missing"),
+        (
+            "        accuracy: 0.85\n",
+            "        accuracy: 85\n",
+            11,
+            "accuracy: expected a number from 0 to 1",
+        ),
+        (
+            "          billing: 0.4\n",
+            "          billing: high\n",
+            14,
+            "labels.billing: expected a number",
+        ),
+        (
+            "      tolerance: 0.0\n",
+            "      tolerance: 0.0\n      when: now\n",
+            28,
+            "when: unknown field",
+        ),
+        (
+            "      evaluated_at: '2026-11-21T10:04:05Z'\n",
+            "      evaluated_at: 2026-11-21\n",
+            24,
+            "quoted timestamp",
+        ),
+        (
+            "        version: 3\n",
+            "        version: 0\n",
+            23,
+            "candidate.version: expected a version number",
+        ),
+    ],
+)
+def test_malformed_evidence_names_the_line(old: str, new: str, line: int, message: str) -> None:
+    text = EVIDENCE_TEXT.replace(old, new, 1)
+    assert text != EVIDENCE_TEXT
+    with pytest.raises(PinsError) as caught:
+        pins.loads(text)
+    assert caught.value.line == line, caught.value
+    assert message in str(caught.value)
+
+
+def test_loader_and_json_schema_agree_on_evidence() -> None:
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    from agentform.schemas import load_schema
+
+    validator = Draft202012Validator(load_schema("pins"))
+    assert validator.is_valid(yaml.safe_load(EVIDENCE_TEXT))
+    pins.loads(EVIDENCE_TEXT)
+    bad = [
+        EVIDENCE_TEXT.replace("      suite: triage\n", ""),
+        EVIDENCE_TEXT.replace("accuracy: 0.85", "accuracy: 1.5"),
+        EVIDENCE_TEXT.replace("          billing: 0.4\n", "          billing: true\n"),
+        EVIDENCE_TEXT.replace("      repeats: 1\n", "      repeats: 0\n"),
+        EVIDENCE_TEXT.replace("      tolerance: 0.0\n", "      tolerance: 0.0\n      extra: 1\n"),
+        EVIDENCE_TEXT.replace("        version: 1\n", "        version: 1\n        extra: 1\n"),
+    ]
+    for text in bad:
+        assert text != EVIDENCE_TEXT
+        assert not validator.is_valid(yaml.safe_load(text)), text
+        with pytest.raises(PinsError):
+            pins.loads(text)

@@ -3,8 +3,9 @@
 Changes run concurrently with a bound. A pin moves only for a resource this apply
 created, updated, replaced or found unpinned; each move is written atomically as soon
 as its write succeeds, so a crash or a failure halfway leaves pins.yaml valid and true
-to what happened. Archiving needs `prune=True`. The core never prints: progress goes
-to the `report` callback.
+to what happened. Archiving needs `prune=True`. With a `gate`, an agent's new version
+is pinned only if the gate passes it (`refused` otherwise: the version exists, the pin
+stays). The core never prints: progress goes to the `report` callback.
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from agentform import pins as pinsfile
 from agentform import writes
-from agentform.errors import UserError
+from agentform.errors import AgentformError, UserError
 from agentform.normalize import digest, server_spec
 from agentform.pins import AgentPin, EnvironmentPin, Pins
 from agentform.plan import Change, Plan
 from agentform.remote import Remote, RemoteError
 from agentform.state import ServerObject
 
-Status = Literal["done", "unchanged", "skipped", "failed"]
+Status = Literal["done", "unchanged", "skipped", "failed", "refused"]
 SAFE_ARCHIVES = 2  # archiving more than this, and more than a quarter, needs force
 SAFE_SHARE = 0.25
 
@@ -35,11 +36,24 @@ class UnsafePlanError(UserError):
 
 
 @dataclass(frozen=True)
+class GateVerdict:
+    """A gate's answer for one new agent version; `details` are for the renderer."""
+
+    passed: bool
+    message: str
+    details: tuple[Any, ...] = ()
+
+
+Gate = Callable[[Change, ServerObject], GateVerdict]
+
+
+@dataclass(frozen=True)
 class ApplyOptions:
     prune: bool = False
     force: bool = False
     parallelism: int = 4
     policy: writes.RetryPolicy = field(default_factory=writes.RetryPolicy)
+    gate: Gate | None = None  # asked before an updated agent's new version is pinned
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,7 @@ class Outcome:
     change: Change
     status: Status
     message: str
+    verdict: GateVerdict | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,10 @@ class ApplyResult:
     @property
     def failed(self) -> tuple[Outcome, ...]:
         return tuple(o for o in self.outcomes if o.status == "failed")
+
+    @property
+    def refused(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "refused")
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -160,13 +179,30 @@ class _Runner:
                 "unchanged",
                 f"the server found nothing to change (still v{updated.version})",
             )
+        verdict = self._gate(change, updated)
+        if verdict is not None and not verdict.passed:
+            return Outcome(change, verdict.status, verdict.message, verdict.verdict)
         self._record(change, updated)
         moved = (
             f"v{change.from_version} -> v{updated.version}, pinned"
             if change.kind == "agent"
             else "updated in place"
         )
-        return Outcome(change, "done", moved)
+        gated = f" (eval gate: {verdict.message})" if verdict is not None else ""
+        return Outcome(change, "done", moved + gated, verdict.verdict if verdict else None)
+
+    def _gate(self, change: Change, updated: ServerObject) -> _Gated | None:
+        """The gate's say on a new agent version, before its pin moves (None: no gate)."""
+        if change.kind != "agent" or self.options.gate is None:
+            return None
+        held = f"v{updated.version} created, not pinned"
+        try:
+            verdict = self.options.gate(change, updated)
+        except AgentformError as exc:
+            return _Gated(False, "failed", f"{held}: the eval gate could not run: {exc}", None)
+        if verdict.passed:
+            return _Gated(True, "done", verdict.message, verdict)
+        return _Gated(False, "refused", f"{held}: {verdict.message}", verdict)
 
     def _replace(self, change: Change) -> Outcome:
         created = writes.create(
@@ -220,6 +256,14 @@ class _Runner:
                 self.book.set_agent(change.key, None)
             else:
                 self.book.set_environment(change.key, None)
+
+
+@dataclass(frozen=True)
+class _Gated:
+    passed: bool
+    status: Status
+    message: str
+    verdict: GateVerdict | None
 
 
 def _v(obj: ServerObject) -> str:

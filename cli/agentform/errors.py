@@ -79,3 +79,9 @@ class LookupKeyError(UserError):
         self.key = key
         listing = ", ".join(sorted(known)) if known else "none"
         super().__init__(f"no {kind} {key!r} in {where} (known: {listing})")
+
+
+class GateRefusedError(AgentformError):
+    """An eval gate found a regression and refused to move a pin. Exit 3."""
+
+    exit_code = 3

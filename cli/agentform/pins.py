@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from agentform.errors import LookupKeyError, ManifestError, PinsError
+from agentform.pinevidence import check_evidence, dump_evidence
 from agentform.yamlsrc import Source, load_yaml
 
 SCHEMA_VERSION = 1
@@ -51,6 +52,7 @@ class AgentPin:
     id: str
     version: int
     digest: str
+    evidence: Mapping[str, Any] | None = None  # what `promote` measured (see pinevidence)
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ def dumps(pins: Pins) -> str:
             f"  {_scalar(key)}:\n    id: {_scalar(pin.id)}\n    version: {pin.version}\n"
             f"    digest: {_scalar(pin.digest)}\n"
         )
+        if pin.evidence is not None:
+            out.append(dump_evidence(pin.evidence, indent=4))
     out.append("environments:\n" if pins.environments else "environments: {}\n")
     for key, env in sorted(pins.environments.items()):
         out.append(f"  {_scalar(key)}:\n    id: {_scalar(env.id)}\n")
@@ -265,13 +269,16 @@ class _Reader:
 
     def _agent(self, key: str, entry: Any) -> AgentPin:
         at = ("agents", key)
-        self._fields(entry, at, required=("id", "version", "digest"))
+        self._fields(entry, at, required=("id", "version", "digest"), optional=("evidence",))
         self._match(entry["id"], _ID["agent"], (*at, "id"), "an agent id (agent_...)")
         version = entry["version"]
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             raise self.fail((*at, "version"), f"expected a version number >= 1, got {version!r}")
         self._match(entry["digest"], _DIGEST, (*at, "digest"), "sha256:<64 hex digits>")
-        return AgentPin(id=entry["id"], version=version, digest=entry["digest"])
+        evidence = entry.get("evidence")
+        if evidence is not None:
+            evidence = check_evidence(evidence, (*at, "evidence"), self.fail)
+        return AgentPin(entry["id"], version, entry["digest"], evidence)
 
     def _environment(self, key: str, entry: Any) -> EnvironmentPin:
         at = ("environments", key)

@@ -1,11 +1,13 @@
-"""A project is an estate's manifests plus its pins file: what every command starts from."""
+"""A project is an estate's manifests, eval suites and pins file: what every command starts from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from agentform.errors import ManifestError, ManifestErrors, PinsError, UserError
+from agentform.errors import LookupKeyError, ManifestError, ManifestErrors, PinsError, UserError
+from agentform.evals.suite import Suite, load_suites
 from agentform.manifests import Estate, load_estate
 from agentform.pins import Pins, load_or_empty
 
@@ -15,6 +17,13 @@ class Project:
     estate: Estate
     pins: Pins
     pins_path: Path
+    suites: Mapping[str, Suite] = field(default_factory=dict)
+
+    def suite(self, name: str) -> Suite:
+        if name not in self.suites:
+            where = str(self.estate.root / "evals")
+            raise LookupKeyError(kind="eval suite", key=name, known=list(self.suites), where=where)
+        return self.suites[name]
 
     @property
     def workspace_id(self) -> str | None:
@@ -34,9 +43,11 @@ def load_project(root: Path, pins_path: Path, workspace_id: str | None = None) -
         pins = load_or_empty(pins_path)
     except PinsError as exc:
         errors.append(exc)
+    suites = _load_suites(root, estate, errors)
     if errors or estate is None or pins is None:
         raise ManifestErrors(errors)
-    return Project(estate=estate, pins=in_workspace(pins, workspace_id), pins_path=pins_path)
+    pins = in_workspace(pins, workspace_id)
+    return Project(estate=estate, pins=pins, pins_path=pins_path, suites=suites)
 
 
 def in_workspace(pins: Pins, workspace_id: str | None) -> Pins:
@@ -50,3 +61,16 @@ def in_workspace(pins: Pins, workspace_id: str | None) -> Pins:
             "use the pins file of that workspace (--pins FILE), or leave --workspace-id off"
         )
     return replace(pins, workspace_id=workspace_id)  # recorded by the next write
+
+
+def _load_suites(
+    root: Path, estate: Estate | None, errors: list[ManifestError]
+) -> dict[str, Suite]:
+    """The suites; their agent and environment keys are checked when the manifests loaded."""
+    agents = estate.agents if estate is not None else None
+    environments = estate.environments if estate is not None else None
+    try:
+        return load_suites(root, agents, environments)
+    except ManifestErrors as exc:
+        errors.extend(exc.errors)
+        return {}

@@ -1,11 +1,13 @@
 """Every call agentform makes to the Managed Agents API, through the official SDK.
 
-The only module that imports `anthropic`. The code path for the real API and for the
-emulator is the same; only the base URL differs. Reads use list calls (100 per page)
-with the SDK's own retries; writes are sent once (`max_retries=0`) and `writes.py`
-decides what a failure means, because blindly re-sending a create whose response was
-lost would make a duplicate, and re-sending a versioned update would look like a
-conflict. SDK errors become RemoteError subclasses that say what to do.
+This module and `sessions.py` (the session calls `eval` and `run` make) are the only
+ones that import `anthropic`; both translate SDK errors here (`Remote.call`). The code
+path for the real API and for the emulator is the same; only the base URL differs.
+Reads use list calls (100 per page) with the SDK's own retries; writes are sent once
+(`max_retries=0`) and `writes.py` decides what a failure means, because blindly
+re-sending a create whose response was lost would make a duplicate, and re-sending a
+versioned update would look like a conflict. SDK errors become RemoteError subclasses
+that say what to do.
 """
 
 from __future__ import annotations
@@ -66,6 +68,15 @@ class Remote:
     @property
     def base_url(self) -> str:
         return str(self.client.base_url)
+
+    @property
+    def scope(self) -> dict[str, Any]:
+        """Keyword arguments selecting the workspace, for SDK calls made elsewhere."""
+        return dict(self._ws)
+
+    def call(self, request: Callable[[], T], what: str) -> T:
+        """Run one SDK call; its errors become RemoteError subclasses naming `what`."""
+        return self._call(request, what)
 
     # -- reads ------------------------------------------------------------------------
 
@@ -197,15 +208,23 @@ def retry_after(headers: Any) -> float | None:
 
 
 @contextmanager
-def connect(*, local_dir: Path | None = None, workspace_id: str | None = None) -> Iterator[Remote]:
-    """A Remote for the real API (credentials the SDK's way), or for the embedded emulator."""
+def connect(
+    *,
+    local_dir: Path | None = None,
+    workspace_id: str | None = None,
+    responder: Path | None = None,
+) -> Iterator[Remote]:
+    """A Remote for the real API (credentials the SDK's way), or for the embedded emulator.
+
+    `responder` is the emulator's rules file scripting session replies (local only).
+    """
     if local_dir is None:
         yield Remote(_real_client(), workspace_id)
         return
     from agentform.emulator import serve
 
     local_dir.mkdir(parents=True, exist_ok=True)
-    with serve(db_path=local_dir / "emulator.db") as base_url:
+    with serve(db_path=local_dir / "emulator.db", responder=responder) as base_url:
         client = anthropic.Anthropic(
             base_url=base_url, api_key="local", _strict_response_validation=True
         )

@@ -38,7 +38,17 @@ class App:
         from agentform.remote import connect
 
         local_dir = self.state_dir if self.local else None
-        return connect(local_dir=local_dir, workspace_id=workspace_id or self.workspace_id)
+        return connect(
+            local_dir=local_dir,
+            workspace_id=workspace_id or self.workspace_id,
+            responder=self.responder_file,
+        )
+
+    @property
+    def responder_file(self) -> Path | None:
+        """With --local: evals/responder.yaml, when the estate has one, scripts the replies."""
+        path = self.root / "evals" / "responder.yaml"
+        return path if self.local and path.is_file() else None
 
     @property
     def color(self) -> bool:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from agentform.cli.app import App
-from agentform.errors import UserError
+from agentform.errors import GateRefusedError, UserError
 
 if TYPE_CHECKING:
-    from agentform.apply import ApplyResult, Outcome
+    from agentform.apply import ApplyResult, Gate, Outcome
+    from agentform.remote import Remote
+    from agentform.workflow import Planned
 
 
 @click.command()
@@ -43,6 +46,12 @@ if TYPE_CHECKING:
     show_default=True,
     help="Writes to run at once.",
 )
+@click.option(
+    "--gate",
+    is_flag=True,
+    help="Before pinning an updated agent's new version, score it against the pinned one "
+    "on the agent's eval suites; a regression leaves it unpinned (exit 3).",
+)
 @click.pass_context
 def apply(
     ctx: click.Context,
@@ -52,6 +61,7 @@ def apply(
     targets: tuple[str, ...],
     parallelism: int,
     force: bool,
+    gate: bool,
 ) -> None:
     """Create and update what the plan says, and record the pins.
 
@@ -61,12 +71,15 @@ def apply(
     once. A pin moves only for a resource this apply created, updated or
     replaced: a rolled-back pin stays where it is. With PLANFILE (from `plan
     --out`) it applies exactly that plan, and refuses it if the manifests or
-    the server moved since.
+    the server moved since. With --gate, an updated agent's pin moves only if
+    its new version does not regress on the agent's eval suites (see `eval`);
+    exit 3 when the gate refused one (1 wins if something also failed).
 
     \b
     Example:
       agentform apply
       agentform apply --auto-approve          # in CI, after merge
+      agentform apply --auto-approve --gate   # ... and refuse regressions
       agentform plan --out plan.json && agentform apply plan.json
     """
     from agentform.apply import ApplyOptions, check_safe
@@ -86,7 +99,12 @@ def apply(
         click.echo(render_plan(plan, "text", color=app.color), nl=False)
         if not plan.has_changes:
             return
-        options = ApplyOptions(prune=prune, force=force, parallelism=parallelism)
+        options = ApplyOptions(
+            prune=prune,
+            force=force,
+            parallelism=parallelism,
+            gate=_gate(planned, remote) if gate else None,
+        )
         check_safe(plan, options)  # before asking: the answer would not matter
         if planfile is None and not auto_approve:
             _confirm(app)
@@ -94,6 +112,9 @@ def apply(
     _summarise(result, app)
     if result.failed:
         ctx.exit(1)
+    if result.refused:
+        keys = ", ".join(o.change.key for o in result.refused)
+        raise GateRefusedError(f"the eval gate refused the new version of {keys}; pins unchanged")
 
 
 def _confirm(app: App) -> None:
@@ -108,20 +129,37 @@ def _confirm(app: App) -> None:
         raise UserError("apply cancelled; nothing was changed")
 
 
+def _gate(planned: Planned, remote: Remote) -> Gate:
+    from agentform.evals.workflow import EvalOptions, make_gate
+
+    return make_gate(planned.project, remote, EvalOptions())
+
+
 def _report(outcome: Outcome) -> None:
     change = outcome.change
-    mark = {"done": "ok", "unchanged": "ok", "skipped": "skip", "failed": "FAIL"}[outcome.status]
+    marks = {"done": "ok", "unchanged": "ok", "skipped": "skip", "failed": "FAIL"}
+    mark = marks.get(outcome.status, "GATE")
     click.echo(
         f"{mark:>4}  {change.kind} {change.key}: {outcome.message}", err=outcome.status == "failed"
     )
+    if outcome.verdict is not None:
+        from agentform.evals.render import render_comparison
+
+        for comparison in outcome.verdict.details:
+            click.echo(textwrap.indent(render_comparison(comparison, "text"), "      "), nl=False)
 
 
 def _summarise(result: ApplyResult, app: App) -> None:
     parts = [f"{result.count('done')} done", f"{result.count('failed')} failed"]
+    if result.count("refused"):
+        parts.append(f"{result.count('refused')} refused")
     if result.count("skipped"):
         parts.append(f"{result.count('skipped')} skipped")
     pins = f"{app.pins_path} updated" if result.pins_changed else f"{app.pins_path} unchanged"
-    click.echo(f"\nApply {'failed' if result.failed else 'complete'}: {', '.join(parts)}; {pins}.")
+    state = "complete"
+    if result.failed or result.refused:
+        state = "failed" if result.failed else "refused by the eval gate"
+    click.echo(f"\nApply {state}: {', '.join(parts)}; {pins}.")
 
 
 COMMANDS = [apply]

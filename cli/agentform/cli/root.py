@@ -141,9 +141,29 @@ def main(
 
 def _register() -> None:
     """Each command module exports COMMANDS; none imports anything heavy at import time."""
-    from agentform.cli import apply, emulator, imports, pins, plan, schema, status, validate
+    from agentform.cli import (
+        apply,
+        emulator,
+        evaluate,
+        imports,
+        pins,
+        plan,
+        schema,
+        status,
+        validate,
+    )
 
-    modules: tuple[Any, ...] = (validate, plan, apply, status, pins, imports, schema, emulator)
+    modules: tuple[Any, ...] = (
+        validate,
+        plan,
+        apply,
+        status,
+        pins,
+        imports,
+        evaluate,
+        schema,
+        emulator,
+    )
     for module in modules:
         for command in module.COMMANDS:
             main.add_command(command)

@@ -10,6 +10,7 @@ _ABOUT = {
     "agent": "an agents/<key>.yaml manifest",
     "environment": "an environments/<key>.yaml manifest",
     "pins": "the pins.yaml lock file",
+    "eval": "an evals/<name>.yaml eval suite",
 }
 
 

@@ -10,14 +10,16 @@ from agentform.cli.app import App
 @click.command()
 @click.pass_obj
 def validate(app: App) -> None:
-    """Check every manifest and pins.yaml; no server call.
+    """Check every manifest, eval suite and pins.yaml; no server call.
 
     Reports every problem (not only the first) as `path:line:col: field:
     message` and exits 1 when there is any. Checks the JSON Schema of each
     file, then what a schema cannot say: exactly one of system/system_file,
     the prompt file exists and is UTF-8, every MCP server is used by an
     mcp_toolset, server names are unique per kind, agentform's metadata keys
-    are reserved.
+    are reserved; in eval suites (evals/*.yaml but responder.yaml), the agent
+    and environment keys exist, every {placeholder} has an input, case ids
+    are unique, regexes compile.
 
     \b
     Example:
@@ -27,6 +29,9 @@ def validate(app: App) -> None:
     project = app.project()
     for manifest in project.estate:
         click.echo(f"ok  {manifest.kind:<11} {manifest.key:<20} {manifest.path}")
+    for suite in project.suites.values():
+        cases = f"{len(suite.cases)} case{'s' if len(suite.cases) != 1 else ''}"
+        click.echo(f"ok  {'eval':<11} {suite.name:<20} {suite.path} ({cases})")
     pins = project.pins
     state = "ok " if app.pins_path.exists() else "new"
     click.echo(

@@ -1,0 +1,91 @@
+"""What `--concurrency` buys `agentform eval`: the 20 labelled tickets, v2 against v1.
+
+Starts the emulator with the example estate's responder rules (and --latency-ms, to
+stand in for a distant server), applies v1 and v2 of the triage agent, then times the
+same comparison (40 sessions: create, stream, send, archive each) at several
+concurrencies, in-process. Requests are the emulator's own counters.
+
+    .venv/bin/python bench/eval_concurrency.py [--latency-ms 0 50] [--concurrency 1 4 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import anthropic
+
+from agentform.apply import ApplyOptions
+from agentform.emulator import admin, serve
+from agentform.evals.workflow import EvalOptions, evaluate
+from agentform.project import load_project
+from agentform.remote import Remote
+from agentform.workflow import make_plan, run_apply
+
+REPO = Path(__file__).resolve().parent.parent
+RULE = (
+    "ROUTING RULE: If the ticket text mentions API usage, rate limits, quotas, or request "
+    "volume, route to api-platform. Apply this rule before any other consideration; do not "
+    "second-guess it based on the rest of the ticket.\n"
+)
+
+
+def main() -> int:
+    args = _arguments()
+    print("| latency per request | --concurrency | sessions | requests | wall time |")
+    print("|---:|---:|---:|---:|---:|")
+    for latency in args.latency_ms:
+        with tempfile.TemporaryDirectory() as scratch:
+            _bench(Path(scratch), latency, args.concurrency)
+    return 0
+
+
+def _bench(scratch: Path, latency: int, concurrencies: list[int]) -> None:
+    estate = _estate(scratch)
+    with serve(latency_ms=latency, responder=REPO / "evals" / "responder.yaml") as url:
+        remote = Remote(anthropic.Anthropic(base_url=url, api_key="bench"))
+        _apply(estate, remote)
+        with (estate / "agents" / "triage.prompt.md").open("a", encoding="utf-8") as prompt:
+            prompt.write(RULE)
+        _apply(estate, remote)
+        project = load_project(estate, estate / "pins.yaml")
+        for concurrency in concurrencies:
+            admin.reset(url)
+            started = time.perf_counter()
+            found = evaluate(
+                project, remote, "triage", "2", "1", EvalOptions(concurrency=concurrency), _quiet
+            )
+            wall = time.perf_counter() - started
+            sessions = len(found.candidate.results) + len(found.baseline.results)
+            requests = sum(admin.counters(url).values())
+            print(f"| {latency} ms | {concurrency} | {sessions} | {requests} | {wall:.2f} s |")
+
+
+def _estate(scratch: Path) -> Path:
+    for name in ("agents", "environments", "evals"):
+        shutil.copytree(REPO / name, scratch / name)
+    shutil.copy2(REPO / "pins.yaml", scratch / "pins.yaml")
+    return scratch
+
+
+def _apply(estate: Path, remote: Remote) -> None:
+    planned = make_plan(estate, estate / "pins.yaml", remote)
+    run_apply(planned, remote, ApplyOptions(), lambda outcome: None)
+
+
+def _quiet(done: int, total: int, result: object) -> None:
+    return None
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency-ms", type=int, nargs="+", default=[0, 50])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8])
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

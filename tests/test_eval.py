@@ -1,0 +1,204 @@
+"""The tutorial's story through the CLI, offline: eval, apply --gate, promote, against the
+emulator answering with the example estate's responder rules (evals/responder.yaml)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentform import pins
+from agentform.emulator import admin, serve
+from tests.cli_helpers import agentform
+from tests.estate import REPO, copy_example, write
+
+ROUTING_RULE = (
+    "ROUTING RULE: If the ticket text mentions API usage, rate limits, quotas, or request volume, "
+    "route to api-platform. Apply this rule before any other consideration; do not second-guess it "
+    "based on the rest of the ticket.\n"
+)
+TEAMS = ("api-platform", "auth", "billing", "dashboard")
+
+
+@pytest.fixture(scope="module")
+def _responder_emulator() -> Iterator[str]:
+    with serve(responder=REPO / "evals" / "responder.yaml") as url:
+        yield url
+
+
+@pytest.fixture
+def url(_responder_emulator: str) -> str:
+    admin.reset(_responder_emulator, data=True)
+    return _responder_emulator
+
+
+@pytest.fixture
+def estate(tmp_path: Path) -> Path:
+    return copy_example(tmp_path / "estate")
+
+
+def rows(output: str) -> dict[str, tuple[str, str, str, str]]:
+    """label -> (baseline cell, candidate cell, delta, mark) from the text report's table."""
+    found = re.findall(
+        r"^  (\S+)\s+(\d+\.\d%\s+\d+/\d+)\s+(\d+\.\d%\s+\d+/\d+)\s+([+-]\d+\.\d)\s*(\S*)$",
+        output,
+        re.M,
+    )
+    return {label: (" ".join(b.split()), " ".join(c.split()), d, m) for label, b, c, d, m in found}
+
+
+def sessions(client: Any) -> list[Any]:
+    return list(client.beta.sessions.list(include_archived=True, limit=100))
+
+
+def test_the_tutorial_story(estate: Path, url: str, make_client: Any) -> None:
+    client = make_client(url)
+    assert agentform(estate, url, "apply", "--auto-approve", "--gate").exit_code == 0  # creates
+    v1_pins = (estate / "pins.yaml").read_text(encoding="utf-8")
+
+    # v1 routes every ticket as labelled.
+    first = agentform(estate, url, "eval", "triage")
+    assert first.exit_code == 0, first.output
+    assert "candidate v1 vs baseline v1; 20 cases x 1 run, 20 sessions" in first.output
+    assert rows(first.output)["overall"] == ("100.0% 20/20", "100.0% 20/20", "+0.0", "")
+
+    # v2 appends the tutorial's rule: apply --gate makes v2 but leaves the pin on v1.
+    with (estate / "agents" / "triage.prompt.md").open("a", encoding="utf-8") as prompt:
+        prompt.write(ROUTING_RULE)
+    gated = agentform(estate, url, "apply", "--auto-approve", "--gate")
+    assert gated.exit_code == 3, gated.output
+    assert (
+        "GATE  agent triage: v2 created, not pinned: triage: v2 regresses against v1"
+        in gated.output
+    )
+    assert "Apply refused by the eval gate: 0 done, 0 failed, 1 refused; " in gated.output
+    assert "Error: the eval gate refused the new version of triage" in gated.output
+    assert (estate / "pins.yaml").read_text(encoding="utf-8") == v1_pins
+    agent_id = pins.load(estate / "pins.yaml").agents["triage"].id
+    assert client.beta.agents.retrieve(agent_id).version == 2
+
+    # eval shows billing dropping, per team, for both versions.
+    report = agentform(
+        estate, url, "eval", "triage", "--candidate", "latest", "--baseline", "pinned"
+    )
+    assert report.exit_code == 3, report.output
+    table = rows(report.output)
+    assert table["billing"] == ("100.0% 5/5", "40.0% 2/5", "-60.0", "REGRESSION")
+    assert table["overall"] == ("100.0% 20/20", "85.0% 17/20", "-15.0", "REGRESSION")
+    assert all(
+        table[team] == ("100.0% 5/5", "100.0% 5/5", "+0.0", "")
+        for team in TEAMS
+        if team != "billing"
+    )
+    assert report.output.count("[billing] wrong: team: expected 'billing', got 'api-platform'") == 3
+
+    # promote refuses and leaves pins.yaml untouched.
+    refused = agentform(estate, url, "promote", "triage", "--eval", "triage")
+    assert refused.exit_code == 3, refused.output
+    assert "pins.yaml unchanged (triage stays on v1)" in refused.output
+    assert (estate / "pins.yaml").read_text(encoding="utf-8") == v1_pins
+
+    # Every session an eval made is archived: 20 + 40 (apply) + 40 (eval) + 40 (promote).
+    made = sessions(client)
+    assert len(made) == 140 and all(s.archived_at is not None for s in made)
+    assert list(client.beta.sessions.list()) == []
+    assert {(s.agent.version, s.metadata["agentform.suite"]) for s in made} == {
+        (1, "triage"),
+        (2, "triage"),
+    }
+
+    # Removing the rule: apply --gate passes v3 and moves the pin (no evidence: apply).
+    prompt_path = estate / "agents" / "triage.prompt.md"
+    prompt_path.write_text(prompt_path.read_text(encoding="utf-8").replace(ROUTING_RULE, ""))
+    passed = agentform(estate, url, "apply", "--auto-approve", "--gate")
+    assert passed.exit_code == 0, passed.output
+    assert "v2 -> v3, pinned (eval gate: triage: v3 100.0% vs v1 100.0%" in passed.output
+    assert pins.load(estate / "pins.yaml").agents["triage"].version == 3
+
+    # A non-regressing v4 made elsewhere: promote moves the pin and records the evidence.
+    current = client.beta.agents.retrieve(agent_id)
+    client.beta.agents.update(agent_id, version=3, system=current.system + "Be concise.\n")
+    promoted = agentform(estate, url, "promote", "triage", "--eval", "triage")
+    assert promoted.exit_code == 0, promoted.output
+    assert "Pinned triage to v4 (was v3); the evidence is recorded in" in promoted.output
+    pin = pins.load(estate / "pins.yaml").agents["triage"]
+    assert pin.version == 4 and pin.evidence is not None
+    all_teams = {team: 1.0 for team in TEAMS}
+    assert {k: v for k, v in pin.evidence.items() if k != "evaluated_at"} == {
+        "suite": "triage",
+        "tolerance": 0.0,
+        "repeats": 1,
+        "candidate": {"version": 4, "accuracy": 1.0, "labels": all_teams},
+        "baseline": {"version": 3, "accuracy": 1.0, "labels": all_teams},
+    }
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", pin.evidence["evaluated_at"])
+    again = agentform(estate, url, "promote", "triage", "--eval", "triage")
+    assert again.exit_code == 0 and "already pinned to v4; nothing to promote" in again.output
+
+    # A pin moved by apply drops the evidence.
+    with prompt_path.open("a", encoding="utf-8") as prompt:
+        prompt.write("Be brief.\n")
+    assert agentform(estate, url, "apply", "--auto-approve").exit_code == 0
+    moved = pins.load(estate / "pins.yaml").agents["triage"]
+    assert moved.version == 5 and moved.evidence is None
+
+
+def test_report_formats_out_file_and_repeats(estate: Path, url: str, make_client: Any) -> None:
+    assert agentform(estate, url, "apply", "--auto-approve").exit_code == 0
+    out = estate / "eval.md"
+    result = agentform(
+        estate, url, "eval", "triage", "--repeat", "2", "--format", "markdown", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert "Evaluating" in result.stderr and "Evaluating" not in result.stdout  # the progress
+    assert (
+        "Per case over 2 runs (pass@2: any run passed; pass^2: every run passed):" in result.stdout
+    )
+    assert "all cases" in result.stdout and "pass@2 100%, pass^2 100%" in result.stdout
+    markdown = out.read_text(encoding="utf-8")
+    assert markdown.startswith("### ✅ Eval `triage`: candidate v1 vs baseline v1\n")
+    assert "| **overall** | 100.0% 40/40 | 100.0% 40/40 | +0.0 |  |" in markdown
+    as_json = agentform(estate, url, "eval", "triage", "--format", "json", "--concurrency", "8")
+    data = json.loads(as_json.stdout)
+    assert data["gate"] == {"passed": True, "reason": data["gate"]["reason"], "regressions": []}
+    assert data["candidate"]["labels"]["billing"] == {
+        "accuracy": 1.0,
+        "runs": 5,
+        "passed": 5,
+        "failed": 0,
+        "errors": 0,
+    }
+    first = data["candidate"]["results"][0]
+    assert (first["case"], first["status"], first["archived"]) == (
+        "billing-usage-spike-invoice",
+        "passed",
+        True,
+    )
+    assert json.loads(first["reply"]) == {"team": "billing", "priority": "P2"}
+    assert len(sessions(make_client(url))) == 40 + 20
+
+
+def test_eval_needs_pins_and_a_suite_for_the_agent(estate: Path, url: str) -> None:
+    unpinned = agentform(estate, url, "eval", "triage")
+    assert unpinned.exit_code == 1
+    assert (
+        "no agent 'triage' in" in unpinned.output
+        and "run `agentform apply` first" in unpinned.output
+    )
+    assert agentform(estate, url, "apply", "--auto-approve").exit_code == 0
+    unknown = agentform(estate, url, "eval", "triag")
+    assert unknown.exit_code == 1 and "no eval suite 'triag'" in unknown.output
+    missing = agentform(estate, url, "eval", "triage", "--candidate", "7")
+    assert missing.exit_code == 1 and "has no version 7; the latest is v1" in missing.output
+    bad = agentform(estate, url, "eval", "triage", "--baseline", "newest")
+    assert bad.exit_code == 1 and "expected latest, pinned or a version number" in bad.output
+    write(estate, "agents/helper.yaml", "name: helper\nmodel: claude-sonnet-4-6\nsystem: Help.\n")
+    other = agentform(estate, url, "promote", "helper", "--eval", "triage")
+    assert (
+        other.exit_code == 1
+        and "suite 'triage' evaluates agent 'triage', not 'helper'" in other.output
+    )
