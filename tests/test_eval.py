@@ -14,7 +14,7 @@ import pytest
 from agentform import pins
 from agentform.emulator import admin, serve
 from tests.cli_helpers import agentform
-from tests.estate import REPO, copy_example, write
+from tests.estate import REPO, write
 
 ROUTING_RULE = (
     "ROUTING RULE: If the ticket text mentions API usage, rate limits, quotas, or request volume, "
@@ -34,11 +34,6 @@ def _responder_emulator() -> Iterator[str]:
 def url(_responder_emulator: str) -> str:
     admin.reset(_responder_emulator, data=True)
     return _responder_emulator
-
-
-@pytest.fixture
-def estate(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "estate")
 
 
 def rows(output: str) -> dict[str, tuple[str, str, str, str]]:

@@ -15,7 +15,7 @@ from agentform.pins import AgentPin, EnvironmentPin, Pins
 
 DIGEST = "sha256:" + "ab" * 32
 EXPECTED = f"""\
-# Written by `agentform apply` and `agentform pin`. Callers read it to create sessions.
+# Written by `agentform apply`, `pin` and `promote`. Callers read it to create sessions.
 # Review changes to it like code; revert a change to roll it back.
 schema_version: 1
 agents:
@@ -230,7 +230,7 @@ def test_committed_example_pins_file_is_valid_and_canonical() -> None:
 
 
 EVIDENCE_TEXT = f"""\
-# Written by `agentform apply` and `agentform pin`. Callers read it to create sessions.
+# Written by `agentform apply`, `pin` and `promote`. Callers read it to create sessions.
 # Review changes to it like code; revert a change to roll it back.
 schema_version: 1
 agents:

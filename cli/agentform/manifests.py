@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from agentform.errors import ManifestError, ManifestErrors, UserError
+from agentform.schemacheck import load_document
 from agentform.schemas import KEY_PATTERN
 from agentform.semantics import check_agent, check_environment, resolve_system_file
 from agentform.state import Kind
-from agentform.yamlsrc import Source, load_yaml
+from agentform.yamlsrc import Source
 
 DIRECTORIES: dict[Kind, str] = {"agent": "agents", "environment": "environments"}
 SUFFIXES = (".yaml", ".yml")
@@ -106,17 +107,10 @@ def _bad_key(key: str) -> str:
 
 
 def _load_one(kind: Kind, key: str, path: Path, errors: list[ManifestError]) -> Manifest | None:
-    from agentform.schemacheck import schema_errors
-
-    try:
-        data, source = load_yaml(path)
-    except ManifestError as exc:
-        errors.append(exc)
+    loaded = load_document(path, kind, errors)
+    if loaded is None:
         return None
-    if not isinstance(data, dict):
-        errors.append(ManifestError(path=path, line=1, message="expected a mapping of fields"))
-        return None
-    found = schema_errors(data, kind, source)
+    data, source, found = loaded
     found += check_agent(data, source) if kind == "agent" else check_environment(data, source)
     spec, system_file = dict(data), None
     if kind == "agent" and "system_file" in data:

@@ -33,7 +33,7 @@ from agentform.yamlsrc import Source, load_yaml
 
 SCHEMA_VERSION = 1
 HEADER = (
-    "# Written by `agentform apply` and `agentform pin`. Callers read it to create sessions.\n"
+    "# Written by `agentform apply`, `pin` and `promote`. Callers read it to create sessions.\n"
     "# Review changes to it like code; revert a change to roll it back.\n"
 )
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

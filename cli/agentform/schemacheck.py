@@ -12,11 +12,12 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentform.errors import ManifestError
 from agentform.schemas import load_schema
-from agentform.yamlsrc import FieldPath, Source
+from agentform.yamlsrc import FieldPath, Source, load_yaml
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -40,6 +41,25 @@ _SCHEMA_TYPES = {
     "number": "a number",
     "null": "null",
 }
+
+
+def load_document(
+    path: Path, kind: str, errors: list[ManifestError]
+) -> tuple[dict[str, Any], Source, list[ManifestError]] | None:
+    """Parse a YAML file that must be a mapping, and check it against its kind's schema.
+
+    A file that cannot be parsed, or is not a mapping, is reported in `errors` and gives
+    None; otherwise the data, its positions and its schema problems are returned.
+    """
+    try:
+        data, source = load_yaml(path)
+    except ManifestError as exc:
+        errors.append(exc)
+        return None
+    if not isinstance(data, dict):
+        errors.append(ManifestError(path=path, line=1, message="expected a mapping of fields"))
+        return None
+    return data, source, schema_errors(data, kind, source)
 
 
 def schema_errors(data: Any, kind: str, source: Source) -> list[ManifestError]:

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from agentform.errors import ManifestError, ManifestErrors
+from agentform.schemacheck import load_document
 from agentform.schemas import KEY_PATTERN
-from agentform.yamlsrc import Source, load_yaml
+from agentform.yamlsrc import Source
 
 DIRECTORY = "evals"
 RESPONDER_FILE = "responder.yaml"
@@ -105,17 +106,10 @@ def _load_one(
     agents: Mapping[str, object] | None,
     environments: Mapping[str, object] | None,
 ) -> Suite | None:
-    from agentform.schemacheck import schema_errors
-
-    try:
-        data, source = load_yaml(path)
-    except ManifestError as exc:
-        errors.append(exc)
+    loaded = load_document(path, "eval", errors)
+    if loaded is None:
         return None
-    if not isinstance(data, dict):
-        errors.append(ManifestError(path=path, line=1, message="expected a mapping of fields"))
-        return None
-    found = schema_errors(data, "eval", source)
+    data, source, found = loaded
     errors.extend(found)
     errors.extend(_check_keys(data, source, "agent", agents))
     errors.extend(_check_keys(data, source, "environment", environments))
