@@ -21,11 +21,10 @@ from typing import Any
 
 from typing_extensions import is_typeddict
 
-from agentform.schemas import KEY_PATTERN, KINDS, METADATA_RESERVED_PREFIX, USER_METADATA_KEYS
+from agentform.ownschemas import Schema, document, eval_schema, pins_schema
+from agentform.schemas import KINDS, METADATA_RESERVED_PREFIX, USER_METADATA_KEYS
 
-JSONSCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _SDK_ONLY_PARAMS = ("betas", "workspace_id")
-Schema = dict[str, Any]
 
 
 def build_schemas() -> dict[str, Schema]:
@@ -91,7 +90,7 @@ def agent_schema() -> Schema:
     custom = defs["BetaManagedAgentsCustomToolParams"]["properties"]
     _limit(custom["name"], pattern="^[A-Za-z0-9_-]{1,128}$")
     _limit(custom["description"], minLength=1, maxLength=1024)
-    return _document(
+    return document(
         schema,
         title="agentform agent manifest (agents/<key>.yaml)",
         description="One agent: the body of `agents.create` with the API's own field names, "
@@ -107,236 +106,12 @@ def environment_schema() -> Schema:
     _limit(props["name"], minLength=1, maxLength=256)
     _limit(props["description"], maxLength=1024)
     _metadata(props["metadata"])
-    return _document(
+    return document(
         schema,
         title="agentform environment manifest (environments/<key>.yaml)",
         description="One environment: the body of `environments.create` with the API's own "
         "field names. The file stem is the environment's key.",
     )
-
-
-def pins_schema() -> Schema:
-    key_map = {"type": "object", "propertyNames": {"pattern": KEY_PATTERN}}
-    return _document(
-        {
-            "type": "object",
-            "required": ["schema_version", "agents", "environments"],
-            "additionalProperties": False,
-            "properties": {
-                "schema_version": {"const": 1, "description": "Format version of this file."},
-                "workspace_id": {
-                    "type": "string",
-                    "description": "The workspace these ids live in; agentform refuses to "
-                    "use this file against another workspace.",
-                },
-                "agents": {**key_map, "additionalProperties": {"$ref": "#/$defs/AgentPin"}},
-                "environments": {
-                    **key_map,
-                    "additionalProperties": {"$ref": "#/$defs/EnvironmentPin"},
-                },
-            },
-            "$defs": {
-                "AgentPin": _agent_pin(),
-                "EnvironmentPin": _environment_pin(),
-                "Evidence": _evidence(),
-                "VersionScore": _version_score(),
-            },
-        },
-        title="agentform pins file (pins.yaml)",
-        description="Which agent version and environment every caller uses. Written by "
-        "`agentform apply` and `agentform pin`; revert a change to roll it back.",
-    )
-
-
-def eval_schema() -> Schema:
-    """Hand-written: suites are agentform's own format (see agentform.evals.suite)."""
-    key = {"type": "string", "pattern": KEY_PATTERN}
-    return _document(
-        {
-            "type": "object",
-            "required": ["agent", "environment", "prompt", "scoring", "cases"],
-            "additionalProperties": False,
-            "properties": {
-                "description": {"type": "string", "description": "What this suite checks."},
-                "agent": {**key, "description": "Key of the agent under test (agents/<key>.yaml)."},
-                "environment": {
-                    **key,
-                    "description": "Key of the environment its sessions run in "
-                    "(environments/<key>.yaml).",
-                },
-                "prompt": {
-                    "type": "string",
-                    "minLength": 1,
-                    "description": "The user message sent for each case. `{field}` placeholders "
-                    "are filled from the case's `input`; write `{{` and `}}` for literal braces.",
-                },
-                "scoring": {"$ref": "#/$defs/Scoring"},
-                "repeats": {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": 100,
-                    "default": 1,
-                    "description": "Runs per case and version (pass@K and pass^K when > 1); "
-                    "`agentform eval --repeat` overrides it.",
-                },
-                "timeout_seconds": {
-                    "type": "number",
-                    "exclusiveMinimum": 0,
-                    "maximum": 3600,
-                    "default": 120,
-                    "description": "Per run: a reply not finished by then is an error, not a "
-                    "wrong answer.",
-                },
-                "cases": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/Case"}},
-            },
-            "if": {
-                "required": ["scoring"],
-                "properties": {
-                    "scoring": {"required": ["method"], "properties": {"method": {"const": "json"}}}
-                },
-            },
-            "then": _expected({"type": "object", "minProperties": 1}),
-            "else": _expected({"type": "string"}),
-            "$defs": {"Scoring": _scoring(), "Case": _case()},
-        },
-        title="agentform eval suite (evals/<name>.yaml)",
-        description="A labelled test set for one agent: `agentform eval`, `agentform promote "
-        "--eval` and `agentform apply --gate` score versions on it. The file stem is the "
-        "suite's name.",
-    )
-
-
-def _expected(schema: Schema) -> Schema:
-    return {"properties": {"cases": {"items": {"properties": {"expected": schema}}}}}
-
-
-def _scoring() -> Schema:
-    return {
-        "type": "object",
-        "required": ["method"],
-        "additionalProperties": False,
-        "properties": {
-            "method": {
-                "enum": ["contains", "exact", "json", "regex"],
-                "description": "json: the reply parsed as a JSON object, `fields` compared with "
-                "the case's `expected` mapping; exact: the reply (whitespace trimmed) equals "
-                "`expected`; contains: it contains `expected`; regex: `expected` is found in it.",
-            },
-            "fields": {
-                "type": "array",
-                "minItems": 1,
-                "uniqueItems": True,
-                "items": {"type": "string", "minLength": 1},
-                "description": "json only: the fields compared. Default: every field of a "
-                "case's `expected`.",
-            },
-            "ignore_case": {
-                "type": "boolean",
-                "default": False,
-                "description": "Compare text case-insensitively.",
-            },
-        },
-    }
-
-
-def _case() -> Schema:
-    scalar = {"type": ["string", "number", "boolean"]}
-    return {
-        "type": "object",
-        "required": ["id", "label", "expected"],
-        "additionalProperties": False,
-        "properties": {
-            "id": {
-                "type": "string",
-                "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
-                "maxLength": 128,
-                "description": "Unique in the suite; names the case in reports.",
-            },
-            "label": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 64,
-                "not": {"const": "overall"},
-                "x-hint": "'overall' names the report's total row",
-                "description": "The group this case counts toward in the per-label breakdown.",
-            },
-            "input": {
-                "type": "object",
-                "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
-                "additionalProperties": scalar,
-                "description": "Values for the prompt's `{field}` placeholders.",
-            },
-            "expected": {
-                "description": "json scoring: a mapping of field -> expected value; otherwise "
-                "the expected text (exact, contains) or a regular expression (regex)."
-            },
-        },
-    }
-
-
-def _agent_pin() -> Schema:
-    return {
-        "type": "object",
-        "required": ["id", "version", "digest"],
-        "additionalProperties": False,
-        "properties": {
-            "id": {"type": "string", "pattern": "^agent_[A-Za-z0-9]+$"},
-            "version": {"type": "integer", "minimum": 1},
-            "digest": {
-                "type": "string",
-                "pattern": "^sha256:[0-9a-f]{64}$",
-                "description": "sha256 of the normalised spec this version holds on the server.",
-            },
-            "evidence": {"$ref": "#/$defs/Evidence"},
-        },
-    }
-
-
-def _evidence() -> Schema:
-    fraction = {"type": "number", "minimum": 0, "maximum": 1}
-    return {
-        "type": "object",
-        "description": "What `agentform promote` measured before moving this pin; any other "
-        "move of the pin drops it.",
-        "required": ["suite", "evaluated_at", "tolerance", "repeats", "candidate", "baseline"],
-        "additionalProperties": False,
-        "properties": {
-            "suite": {"type": "string", "pattern": KEY_PATTERN, "description": "evals/<name>.yaml"},
-            "evaluated_at": {"type": "string", "description": "When, in UTC (RFC 3339)."},
-            "tolerance": {**fraction, "description": "Largest drop in accuracy allowed."},
-            "repeats": {"type": "integer", "minimum": 1},
-            "candidate": {"$ref": "#/$defs/VersionScore"},
-            "baseline": {"$ref": "#/$defs/VersionScore"},
-        },
-    }
-
-
-def _version_score() -> Schema:
-    fraction = {"type": "number", "minimum": 0, "maximum": 1}
-    return {
-        "type": "object",
-        "required": ["version", "accuracy", "labels"],
-        "additionalProperties": False,
-        "properties": {
-            "version": {"type": "integer", "minimum": 1},
-            "accuracy": {**fraction, "description": "Passed runs / all runs."},
-            "labels": {"type": "object", "additionalProperties": fraction},
-        },
-    }
-
-
-def _environment_pin() -> Schema:
-    return {
-        "type": "object",
-        "required": ["id"],
-        "additionalProperties": False,
-        "properties": {"id": {"type": "string", "pattern": "^env_[A-Za-z0-9]+$"}},
-    }
-
-
-def _document(schema: Schema, *, title: str, description: str) -> Schema:
-    head = {"$schema": JSONSCHEMA_DIALECT, "title": title, "description": description}
-    return {**head, **{k: v for k, v in schema.items() if k not in head}}
 
 
 def _from_params(params: type) -> Schema:
