@@ -290,3 +290,37 @@ def test_a_pins_file_is_bound_to_its_workspace(
         "--detailed-exitcode",
     )
     assert prod.exit_code == 2  # production is still empty
+
+
+def test_eval_and_run_use_the_pins_file_s_workspace(
+    estate: Path, emulator_url: str, make_client: Any
+) -> None:
+    staging = ["--pins", str(estate / "pins.staging.yaml")]
+    assert (
+        agentform(
+            estate,
+            emulator_url,
+            "--workspace-id",
+            "wrkspc_staging",
+            *staging,
+            "apply",
+            "--auto-approve",
+        ).exit_code
+        == 0
+    )
+
+    ran = agentform(estate, emulator_url, *staging, "run", "triage", "My invoice is wrong")
+    assert ran.exit_code == 0, ran.output
+    evaluated = agentform(estate, emulator_url, *staging, "eval", "triage", "--concurrency", "8")
+    assert evaluated.exit_code == 0, evaluated.output  # candidate == baseline: scored once
+    in_staging = make_client(
+        emulator_url, default_headers={"anthropic-workspace-id": "wrkspc_staging"}
+    )
+    assert len(list(in_staging.beta.sessions.list(include_archived=True))) == 21  # run + 20 cases
+
+    admin.reset(emulator_url)
+    crossed = agentform(
+        estate, emulator_url, "--workspace-id", "wrkspc_prod", *staging, "run", "triage", "hi"
+    )
+    assert crossed.exit_code == 1 and "records workspace wrkspc_staging" in crossed.output
+    assert admin.counters(emulator_url) == {}

@@ -33,8 +33,12 @@ class App:
 
         return load_project(self.root, self.pins_path, self.workspace_id)
 
-    def remote(self, workspace_id: str | None = None) -> AbstractContextManager[Remote]:
-        """The API (or the embedded emulator with --local), for the duration of a command."""
+    def remote(self, workspace_id: str | None) -> AbstractContextManager[Remote]:
+        """The API (or the embedded emulator with --local), for the duration of a command.
+
+        `workspace_id` is required on purpose: pass the project's (or the pins file's),
+        which already reconciles --workspace-id with the workspace the pins record.
+        """
         from agentform.remote import connect
 
         local_dir = self.state_dir if self.local else None

@@ -130,10 +130,9 @@ def eval_cmd(
     """
     from agentform.evals.render import render_comparison
     from agentform.evals.workflow import evaluate
-    from agentform.project import load_project
 
-    project = load_project(app.root, app.pins_path)
-    with app.remote() as remote, _progress_bar() as progress:
+    project = app.project()
+    with app.remote(project.workspace_id) as remote, _progress_bar() as progress:
         comparison = evaluate(
             project,
             remote,
@@ -189,11 +188,10 @@ def promote(
     """
     from agentform.evals.render import render_comparison
     from agentform.evals.workflow import promote as promote_pin
-    from agentform.project import load_project
 
-    project = load_project(app.root, app.pins_path)
+    project = app.project()
     options = _options(tolerance, concurrency, repeats)
-    with app.remote() as remote, _progress_bar() as progress:
+    with app.remote(project.workspace_id) as remote, _progress_bar() as progress:
         done = promote_pin(project, remote, key, to, suite, options, progress)
     if done.comparison is None:
         click.echo(f"{key} is already pinned to v{done.pinned}; nothing to promote.")
@@ -242,15 +240,17 @@ def run(
       agentform run triage "Why am I getting 429s?" --environment default --keep
     """
     from agentform import pins as pinsfile
+    from agentform.project import in_workspace
     from agentform.sessions import run_once
 
-    params = pinsfile.load(app.pins_path).session_params(key, environment)
+    pins = in_workspace(pinsfile.load(app.pins_path), app.workspace_id)
+    params = pins.session_params(key, environment)
     agent = params["agent"]
 
     def started(session_id: str) -> None:
         click.echo(f"Session {session_id} on {key} v{agent['version']}", err=True)
 
-    with app.remote() as remote:
+    with app.remote(pins.workspace_id) as remote:
         turn = run_once(
             remote, params, message, timeout=timeout, keep=keep, on_start=started, on_event=_show
         )
