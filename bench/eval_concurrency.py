@@ -72,7 +72,7 @@ def _estate(scratch: Path) -> Path:
 
 
 def _apply(estate: Path, remote: Remote) -> None:
-    planned = make_plan(estate, estate / "pins.yaml", remote)
+    planned = make_plan(load_project(estate, estate / "pins.yaml"), remote)
     run_apply(planned, remote, ApplyOptions(), lambda outcome: None)
 
 
