@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from agentform.cli.app import App
+from agentform.cli.options import target_option
 from agentform.errors import GateRefusedError, UserError
 
 if TYPE_CHECKING:
@@ -27,13 +28,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Archive agents and environments whose manifest was removed (irreversible).",
 )
-@click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="KEY",
-    help="Apply only this resource key (repeatable).",
-)
+@target_option("Apply")
 @click.option(
     "--force",
     is_flag=True,

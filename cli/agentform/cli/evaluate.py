@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from agentform.cli.app import App
+from agentform.cli.options import format_option
 from agentform.errors import GateRefusedError
-from agentform.evals.render import FORMATS, Format
+from agentform.evals.render import Format
 
 if TYPE_CHECKING:
     from agentform.evals.results import RunResult
@@ -88,14 +89,7 @@ def _gate_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="Version to compare with.",
 )
 @_gate_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text for a terminal, markdown for a pull-request comment, json for machines.",
-)
+@format_option
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),

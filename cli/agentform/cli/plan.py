@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from agentform.cli.app import App
-from agentform.render import FORMATS, Format
+from agentform.cli.options import format_option, target_option
+from agentform.render import Format
 
 EXIT_CHANGES = 2
 
@@ -18,26 +19,13 @@ EXIT_CHANGES = 2
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also save the plan here, for `agentform apply FILE`.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text for a terminal, markdown for a pull-request comment, json for machines.",
-)
+@format_option
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
     help="Exit 2 when there are changes (0 when none, 1 on error).",
 )
-@click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="KEY",
-    help="Plan only this resource key (repeatable).",
-)
+@target_option("Plan")
 @click.pass_context
 def plan(
     ctx: click.Context,
