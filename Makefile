@@ -1,40 +1,59 @@
 # The two commands the README promises: `make demo` and `make test`.
-# Both build .venv on first use (and again when pyproject.toml changes).
+# Both install exactly the versions in uv.lock into .venv first (`uv sync --locked`, a
+# no-op when nothing changed). uv itself is bootstrapped into .tools/ when it is not
+# on PATH, so a machine needs only Python >= 3.10 and make.
 
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PYTHON     ?= python3
+UV_VERSION := 0.13.9
+VENV       := .venv
+BIN        := $(VENV)/bin
+UV         ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+# Never download a Python: use the one on this machine.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo test lint docs schemas bench clean
+.PHONY: demo test test-fast lint docs schemas bench sdk-drift test-sdk-range sync clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+sync: $(UV)
+	@$(UV) sync --locked --extra dev --quiet
 
-demo: $(STAMP)
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
+
+demo: sync
 	$(BIN)/python scripts/demo.py
 
-test: $(STAMP) lint
-	$(BIN)/python -m pytest
+test: sync lint
+	$(BIN)/python -m pytest -n auto
 
-lint: $(STAMP)
+# The suite without the subprocess-heavy tests (marked `slow`): for the edit loop.
+test-fast: sync
+	$(BIN)/python -m pytest -n auto -m 'not slow'
+
+lint: sync
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-docs: $(STAMP)
+docs: sync
 	$(BIN)/python scripts/gen_cli_docs.py
 
-schemas: $(STAMP)
+schemas: sync
 	$(BIN)/python scripts/gen_schemas.py
 
-bench: $(STAMP)
+bench: sync
 	$(BIN)/python bench/emulator.py
 	$(BIN)/python bench/plan_scale.py
 	$(BIN)/python bench/eval_concurrency.py
 
+# Report (never fail) when the newest anthropic SDK on the registry would change schemas/.
+sdk-drift: $(UV)
+	$(BIN)/python scripts/sdk_range.py drift --uv $(UV)
+
+# The declared anthropic range is the tested range: the suite on the oldest and the newest.
+test-sdk-range: $(UV)
+	$(BIN)/python scripts/sdk_range.py test --uv $(UV)
+
 clean:
-	rm -rf $(VENV) .agentform dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools .venv-sdk .agentform dist build .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,15 +13,18 @@ from jsonschema import Draft202012Validator
 from agentform.cli import main
 from agentform.schemagen import build_schemas, render
 from agentform.schemas import KINDS, schema_text
+from tests.sdk import INSTALLED_SDK, LOCKED_SDK, on_locked_sdk
 
 REPO = Path(__file__).resolve().parent.parent
 
 
+@on_locked_sdk
 @pytest.mark.parametrize("kind", KINDS)
 def test_committed_schema_matches_the_generator(kind: str) -> None:
     committed = (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
     assert committed == render(build_schemas()[kind]), (
-        f"schemas/{kind}.schema.json is stale: run `make schemas` and commit the result"
+        f"schemas/{kind}.schema.json is stale for the locked anthropic {LOCKED_SDK}: "
+        "run `make schemas` and commit the result"
     )
 
 
@@ -65,3 +69,10 @@ def test_schema_command_lists_kinds_and_rejects_unknown_ones() -> None:
     assert listing.exit_code == 0 and all(kind in listing.output for kind in KINDS)
     bad = CliRunner().invoke(main, ["schema", "widget"])
     assert bad.exit_code == 1 and "Invalid value" in bad.output
+
+
+def test_make_test_runs_on_the_locked_sdk() -> None:
+    """`make test` installs exactly uv.lock; only `make test-sdk-range` uses other SDKs."""
+    if ".venv-sdk" in Path(sys.prefix).parts:
+        pytest.skip("make test-sdk-range runs another SDK on purpose")
+    assert INSTALLED_SDK == LOCKED_SDK
