@@ -260,3 +260,57 @@ def test_yml_and_yaml_with_the_same_stem_collide(tmp_path: Path) -> None:
     write(tmp_path, "environments/e.yaml", MINIMAL_ENVIRONMENT)
     with pytest.raises(ManifestErrors, match="key 'a' also defined by"):
         load_estate(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("model", "hint"),
+    [
+        ("claude-sonet-4-6", "did you mean 'claude-sonnet-4-6'?"),
+        ("{id: claude-opus-4-88}", "did you mean 'claude-opus-4-8'?"),
+        ("gpt-4o", "unknown model 'gpt-4o' (the anthropic SDK knows"),
+    ],
+)
+def test_an_unknown_model_warns_with_a_suggestion_and_strict_refuses_it(
+    tmp_path: Path, model: str, hint: str
+) -> None:
+    write(tmp_path, "agents/a.yaml", f"name: a\nmodel: {model}\nsystem: hi\n")
+    warned = CliRunner().invoke(main, ["--dir", str(tmp_path), "validate"])
+    assert warned.exit_code == 0, warned.output
+    field = "model.id" if model.startswith("{") else "model"
+    assert f"warning: {tmp_path / 'agents/a.yaml'}:2:" in warned.stderr
+    assert f" {field}: " in warned.stderr and hint in warned.stderr
+    strict = CliRunner().invoke(main, ["--dir", str(tmp_path), "validate", "--strict"])
+    assert strict.exit_code == 1
+    assert hint in strict.stderr and "Error: 1 problem found" in strict.stderr
+
+
+def test_every_model_the_sdk_knows_passes_strict(tmp_path: Path) -> None:
+    from anthropic.types.model import Model
+
+    from agentform.schemas import known_models
+
+    assert known_models() and set(known_models()) <= set(typing_args(Model))
+    write(tmp_path, "agents/a.yaml", f"name: a\nmodel: {known_models()[-1]}\nsystem: hi\n")
+    result = CliRunner().invoke(main, ["--dir", str(tmp_path), "validate", "--strict"])
+    assert result.exit_code == 0 and "warning" not in result.stderr
+
+
+def typing_args(alias: object) -> set[str]:
+    import typing
+
+    found: set[str] = set()
+    for arg in typing.get_args(alias):
+        found |= {arg} if isinstance(arg, str) else typing_args(arg)
+    return found
+
+
+def test_plan_warns_about_an_unknown_model_too(estate: Path, emulator_url: str) -> None:
+    from tests.cli_helpers import agentform
+
+    manifest = estate / "agents" / "triage.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("claude-sonnet-4-6", "claude-sonet-4-6"), encoding="utf-8")
+    result = agentform(estate, emulator_url, "plan")
+    assert result.exit_code == 0, result.output
+    assert "did you mean 'claude-sonnet-4-6'?" in result.stderr
+    assert "+ agent triage" in result.stdout

@@ -16,7 +16,12 @@ from typing import Any
 from agentform.errors import ManifestError, ManifestErrors, UserError
 from agentform.schemacheck import load_document
 from agentform.schemas import KEY_PATTERN
-from agentform.semantics import check_agent, check_environment, resolve_system_file
+from agentform.semantics import (
+    check_agent,
+    check_environment,
+    model_warnings,
+    resolve_system_file,
+)
 from agentform.state import Kind
 from agentform.yamlsrc import Source
 
@@ -42,6 +47,7 @@ class Estate:
     root: Path
     agents: Mapping[str, Manifest]
     environments: Mapping[str, Manifest]
+    warnings: tuple[ManifestError, ...] = ()  # allowed, but probably a mistake
 
     def of_kind(self, kind: Kind) -> Mapping[str, Manifest]:
         return self.agents if kind == "agent" else self.environments
@@ -56,10 +62,11 @@ def load_estate(root: Path) -> Estate:
     if not root.is_dir():
         raise UserError(f"{root} is not a directory")
     errors: list[ManifestError] = []
+    warnings: list[ManifestError] = []
     loaded: dict[Kind, dict[str, Manifest]] = {"agent": {}, "environment": {}}
     for kind, directory in DIRECTORIES.items():
         for key, path in _discover(root / directory, errors):
-            manifest = _load_one(kind, key, path, errors)
+            manifest = _load_one(kind, key, path, errors, warnings)
             if manifest is not None:
                 loaded[kind][key] = manifest
         errors.extend(_duplicate_names(loaded[kind]))
@@ -70,7 +77,12 @@ def load_estate(root: Path) -> Estate:
             f"no manifests in {root}: expected agents/<key>.yaml or environments/<key>.yaml "
             "(use --dir to point at the estate)"
         )
-    return Estate(root=root, agents=loaded["agent"], environments=loaded["environment"])
+    return Estate(
+        root=root,
+        agents=loaded["agent"],
+        environments=loaded["environment"],
+        warnings=tuple(sorted(warnings, key=ManifestError.sort_key)),
+    )
 
 
 def load_manifest(kind: Kind, path: Path) -> Manifest:
@@ -106,12 +118,20 @@ def _bad_key(key: str) -> str:
     )
 
 
-def _load_one(kind: Kind, key: str, path: Path, errors: list[ManifestError]) -> Manifest | None:
+def _load_one(
+    kind: Kind,
+    key: str,
+    path: Path,
+    errors: list[ManifestError],
+    warnings: list[ManifestError] | None = None,
+) -> Manifest | None:
     loaded = load_document(path, kind, errors)
     if loaded is None:
         return None
     data, source, found = loaded
     found += check_agent(data, source) if kind == "agent" else check_environment(data, source)
+    if kind == "agent" and warnings is not None:
+        warnings += model_warnings(data, source)
     spec, system_file = dict(data), None
     if kind == "agent" and "system_file" in data:
         system_file, text = resolve_system_file(data, source, found)

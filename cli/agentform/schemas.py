@@ -37,3 +37,10 @@ def schema_text(kind: str) -> str:
 def load_schema(kind: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(schema_text(kind))
     return data
+
+
+@cache
+def known_models() -> tuple[str, ...]:
+    """The model ids the SDK the schemas were generated from knows (its `Model` literal)."""
+    model = load_schema("agent")["properties"]["model"]
+    return tuple(name for branch in model.get("anyOf", []) for name in branch.get("enum", []))

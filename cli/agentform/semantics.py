@@ -6,11 +6,13 @@ reports wrong types), so one pass reports every problem in a file.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from agentform.errors import ManifestError
+from agentform.schemas import known_models
 from agentform.yamlsrc import Source
 
 MAX_SYSTEM_CHARS = 100_000
@@ -23,6 +25,27 @@ def check_agent(data: dict[str, Any], source: Source) -> list[ManifestError]:
         *_system_choice(data, source),
         *_mcp_references(data, source),
         *_web_domains(data, source),
+    ]
+
+
+def model_warnings(data: dict[str, Any], source: Source) -> list[ManifestError]:
+    """A model id the SDK does not know: allowed (models ship faster than SDKs), but a
+    typo would become a pinned version, so say so, with a did-you-mean."""
+    model = data.get("model")
+    at: tuple[str, ...] = ("model",)
+    if isinstance(model, dict):
+        model, at = model.get("id"), ("model", "id")
+    known = known_models()
+    if not isinstance(model, str) or not known or model in known:
+        return []
+    close = difflib.get_close_matches(model, known, n=1, cutoff=0.8)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return [
+        source.error(
+            at,
+            f"unknown model {model!r}{hint} (the anthropic SDK knows {len(known)} models; "
+            "a newer one is allowed, `validate --strict` refuses it)",
+        )
     ]
 
 

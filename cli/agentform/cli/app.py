@@ -28,10 +28,18 @@ class App:
         return self.root / ".agentform"
 
     def project(self) -> Project:
-        """Manifests and pins, validated (no server call), in the workspace to act on."""
+        """Manifests and pins, validated (no server call), in the workspace to act on.
+
+        Warnings (allowed, but probably a mistake: an unknown model id) go to stderr.
+        """
+        import click
+
         from agentform.project import load_project
 
-        return load_project(self.root, self.pins_path, self.workspace_id)
+        project = load_project(self.root, self.pins_path, self.workspace_id)
+        for warning in project.estate.warnings:
+            click.echo(f"warning: {warning.describe()}", err=True)
+        return project
 
     def remote(self, workspace_id: str | None) -> AbstractContextManager[Remote]:
         """The API (or the embedded emulator with --local), for the duration of a command.

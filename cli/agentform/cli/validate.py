@@ -8,8 +8,13 @@ from agentform.cli.app import App
 
 
 @click.command()
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Make warnings errors (a model id the SDK does not know, say a typo).",
+)
 @click.pass_obj
-def validate(app: App) -> None:
+def validate(app: App, strict: bool) -> None:
     """Check every manifest, eval suite and pins.yaml; no server call.
 
     Reports every problem (not only the first) as `path:line:col: field:
@@ -21,12 +26,20 @@ def validate(app: App) -> None:
     and environment keys exist, every {placeholder} has an input, case ids
     are unique, regexes compile.
 
+    A model id the SDK does not know is a warning with a did-you-mean (new
+    models ship faster than SDKs); --strict makes every warning an error.
+
     \b
     Example:
       agentform validate
+      agentform validate --strict
       agentform --dir estates/prod --pins pins.prod.yaml validate
     """
+    from agentform.errors import ManifestErrors
+
     project = app.project()
+    if strict and project.estate.warnings:
+        raise ManifestErrors(project.estate.warnings)
     for manifest in project.estate:
         click.echo(f"ok  {manifest.kind:<11} {manifest.key:<20} {manifest.path}")
     for suite in project.suites.values():
