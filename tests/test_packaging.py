@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.estate import copy_example
+from tests.tools import uv
 
 REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -45,18 +47,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text=True,
     ).stdout.strip()
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            str(wheel),
-        ],
+        [uv(), "pip", "install", "--python", str(python), "--no-deps", "--offline", str(wheel)],
         check=True,
         capture_output=True,
     )
