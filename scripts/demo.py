@@ -8,6 +8,7 @@ exit 2), apply, plan again (no changes: exit 0), and the pins.yaml it wrote.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / ".agentform" / "demo"
 AGENTFORM = str(Path(sys.executable).with_name("agentform"))
+# Works as printed from the repository root, with or without the virtualenv activated.
+HINT = f"cd {DEMO.relative_to(REPO)} && {Path(os.path.relpath(AGENTFORM, DEMO))} --local plan"
 
 
 def main() -> int:
@@ -27,8 +30,8 @@ def main() -> int:
     _show(DEMO / "pins.yaml")
     print(
         "\nThe estate is in .agentform/demo/ and its emulator state in .agentform/demo/.agentform/."
-        "\nEdit .agentform/demo/agents/triage.prompt.md and run "
-        "`agentform --local plan` there to see a prompt diff."
+        "\nTo see a prompt diff, edit .agentform/demo/agents/triage.prompt.md, then run:"
+        f"\n  {HINT}"
     )
     return 0
 
