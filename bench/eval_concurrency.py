@@ -6,6 +6,9 @@ same comparison (40 sessions: create, stream, send, archive each) at several
 concurrencies, in-process. Requests are the emulator's own counters.
 
     .venv/bin/python bench/eval_concurrency.py [--latency-ms 0 50] [--concurrency 1 4 8]
+
+Target: with latency, the default concurrency (4) is at least 2.5x faster than one
+session at a time (the work is round trips, so it should overlap); exits 1 otherwise.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import time
 from pathlib import Path
 
 import anthropic
+from targets import Targets, add_target_option
 
 from agentform.apply import ApplyOptions
 from agentform.emulator import admin, serve
@@ -37,13 +41,20 @@ def main() -> int:
     args = _arguments()
     print("| latency per request | --concurrency | sessions | requests | wall time |")
     print("|---:|---:|---:|---:|---:|")
+    walls: dict[int, dict[int, float]] = {}
     for latency in args.latency_ms:
         with tempfile.TemporaryDirectory() as scratch:
-            _bench(Path(scratch), latency, args.concurrency)
-    return 0
+            walls[latency] = _bench(Path(scratch), latency, args.concurrency)
+    targets = Targets.parse(args.target, {"speedup_4_vs_1": 2.5})
+    slowest = max(args.latency_ms)
+    if slowest and {1, 4} <= set(args.concurrency):
+        speedup = walls[slowest][1] / walls[slowest][4]
+        targets.at_least("speedup_4_vs_1", speedup, f"--concurrency 4 vs 1 at {slowest} ms")
+    return targets.finish({str(k): v for k, v in walls.items()})
 
 
-def _bench(scratch: Path, latency: int, concurrencies: list[int]) -> None:
+def _bench(scratch: Path, latency: int, concurrencies: list[int]) -> dict[int, float]:
+    walls = {}
     estate = _estate(scratch)
     with serve(latency_ms=latency, responder=REPO / "evals" / "responder.yaml") as url:
         remote = Remote(anthropic.Anthropic(base_url=url, api_key="bench"))
@@ -62,6 +73,8 @@ def _bench(scratch: Path, latency: int, concurrencies: list[int]) -> None:
             sessions = len(found.candidate.results) + len(found.baseline.results)
             requests = sum(admin.counters(url).values())
             print(f"| {latency} ms | {concurrency} | {sessions} | {requests} | {wall:.2f} s |")
+            walls[concurrency] = wall
+    return walls
 
 
 def _estate(scratch: Path) -> Path:
@@ -84,6 +97,7 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", type=int, nargs="+", default=[0, 50])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8])
+    add_target_option(parser)
     return parser.parse_args()
 
 

@@ -7,6 +7,9 @@ work in-process) against the per-resource strategy other tools use: one retrieve
 agent, sequential and 10 wide. Round trips are the emulator's own request counters.
 
     .venv/bin/python bench/plan_scale.py [--agents 1000] [--environments 100] [--latency-ms 50]
+                                         [--target NAME=VALUE]...
+
+Exits 1 when a target in TARGETS is missed.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import anthropic
+from targets import Targets, add_target_option
 
 from agentform.emulator import admin, serve
 from agentform.project import load_project
@@ -29,6 +33,11 @@ from agentform.remote import Remote
 from agentform.workflow import make_plan
 
 AGENTFORM = str(Path(sys.executable).with_name("agentform"))
+TARGETS = {
+    "cli_speedup_vs_sequential": 10.0,  # the console script vs one retrieve per agent
+    "core_speedup_vs_sequential": 20.0,  # in-process plan vs one retrieve per agent
+    "core_speedup_vs_wide": 3.0,  # in-process plan vs 10-wide retrieval
+}
 
 
 def main() -> int:
@@ -62,8 +71,7 @@ def main() -> int:
         )
         wide = _measure(url, "one retrieve per agent, 10 wide", lambda: _wide(client, ids, 10))
         rows += [sequential, wide]
-    _report(args, rows, pages, plan_cli, plan_core, sequential, wide)
-    return 0
+    return _report(args, rows, pages, plan_cli, plan_core, sequential, wide)
 
 
 def _arguments() -> argparse.Namespace:
@@ -73,6 +81,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--agents", type=int, default=1000)
     parser.add_argument("--environments", type=int, default=100)
     parser.add_argument("--latency-ms", type=int, default=50)
+    add_target_option(parser)
     return parser.parse_args()
 
 
@@ -121,26 +130,26 @@ def _report(
     plan_core: tuple[str, int, float],
     sequential: tuple[str, int, float],
     wide: tuple[str, int, float],
-) -> None:
+) -> int:
     scale = f"{args.agents} agents, {args.environments} environments"
     print(f"plan_scale: {scale}, emulator latency {args.latency_ms} ms\n")
     print(f"{'':<46} {'round trips':>11} {'wall time':>10}")
     for label, trips, seconds in rows:
         print(f"{label:<46} {trips:>11,} {seconds:>9.2f}s")
-    print()
-    print(f"list pages needed (100 per page): {pages}")
-    print(f"sequential retrieve / plan (console script): {sequential[2] / plan_cli[2]:.1f}x slower")
-    print(
-        f"sequential retrieve / plan (in-process):     {sequential[2] / plan_core[2]:.1f}x slower"
+    print(f"\nlist pages needed (100 per page): {pages}")
+    targets = Targets.parse(args.target, TARGETS)
+    targets.exact("plan_round_trips", plan_cli[1], pages, "console-script plan round trips")
+    targets.exact("core_round_trips", plan_core[1], pages, "in-process plan round trips")
+    cli_speedup, core_speedup = sequential[2] / plan_cli[2], wide[2] / plan_core[2]
+    targets.at_least("cli_speedup_vs_sequential", cli_speedup, "plan (console) vs sequential")
+    targets.at_least(
+        "core_speedup_vs_sequential",
+        sequential[2] / plan_core[2],
+        "plan (in-process) vs sequential",
     )
-    print(f"10-wide retrieve / plan (in-process):        {wide[2] / plan_core[2]:.1f}x slower")
-    checks = [
-        ("plan round trips == list pages", plan_cli[1] == pages and plan_core[1] == pages),
-        ("plan wall time under 3 s (console script)", plan_cli[2] < 3.0),
-        ("plan at least 10x faster than sequential retrieval", sequential[2] >= 10 * plan_cli[2]),
-    ]
-    for name, ok in checks:
-        print(f"  [{'ok' if ok else 'MISSED'}] {name}")
+    targets.at_least("core_speedup_vs_wide", core_speedup, "plan (in-process) vs 10 wide")
+    figures = {label: {"round_trips": trips, "seconds": round(s, 3)} for label, trips, s in rows}
+    return targets.finish({"pages": pages, "rows": figures})
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ agent: triage
 environment: default
 prompt: "Ticket: {ticket}"
 scoring: {method: json, fields: [team]}
-timeout_seconds: 0.3
+timeout_seconds: 3
 cases:
   - {id: hang-1, label: billing, input: {ticket: "My invoice is wrong"}, expected: {team: billing}}
   - {id: hang-2, label: billing, input: {ticket: "Another invoice"}, expected: {team: billing}}
@@ -80,8 +80,8 @@ def test_a_hanging_responder_makes_cases_time_out_as_errors(
     }
     by_case = {r["case"]: (r["status"], r["detail"]) for r in candidate["results"]}
     assert by_case == {
-        "hang-1": ("error", "timed out after 0.3 s"),
-        "hang-2": ("error", "timed out after 0.3 s"),
+        "hang-1": ("error", "timed out after 3 s"),
+        "hang-2": ("error", "timed out after 3 s"),
         "right": ("passed", ""),
         "wrong": ("failed", "team: expected 'api-platform', got 'billing'"),
         "prose": (
@@ -102,7 +102,7 @@ def test_text_report_shows_errors_apart_from_wrong_answers(estate: Path, hanging
         "Errors (timeouts, API failures; not wrong answers): baseline 2, candidate 2"
         in result.stdout
     )
-    assert "hang-1 [billing] error: timed out after 0.3 s" in result.stdout
+    assert "hang-1 [billing] error: timed out after 3 s" in result.stdout
     assert "wrong [api] wrong: team: expected 'api-platform', got 'billing'" in result.stdout
 
 
@@ -110,7 +110,7 @@ def test_when_every_run_errors_nothing_was_measured_exit_1(estate: Path, hanging
     write(estate, "evals/mini.yaml", SUITE.split("  - {id: right")[0])
     result = agentform(estate, hanging, "eval", "mini")
     assert result.exit_code == 1
-    assert "every run failed, nothing was measured: timed out after 0.3 s" in result.stderr
+    assert "every run failed, nothing was measured: timed out after 3 s" in result.stderr
 
 
 def test_apply_gate_exits_1_when_a_change_failed_even_if_another_was_refused(

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.estate import copy_example
+
+pytestmark = pytest.mark.slow  # each command is a process with its own emulator
 
 
 def run(estate: Path, *args: str) -> subprocess.CompletedProcess[str]:

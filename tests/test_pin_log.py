@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -17,25 +18,37 @@ from tests.estate import copy_example
 D1, D2 = "sha256:" + "1" * 64, "sha256:" + "2" * 64
 
 
-def commit(repo: Path, state: Pins, author: str, message: str) -> None:
-    pins.write(repo / "pins.yaml", state)
+def git(repo: Path, *args: str, author: str = "Test") -> None:
+    """git with only this test's settings: no global or system config, any PATH."""
     env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_AUTHOR_NAME": author,
         "GIT_AUTHOR_EMAIL": "a@example.com",
         "GIT_COMMITTER_NAME": author,
         "GIT_COMMITTER_EMAIL": "a@example.com",
         "GIT_AUTHOR_DATE": "2026-11-20T10:00:00Z",
         "GIT_COMMITTER_DATE": "2026-11-20T10:00:00Z",
-        "PATH": "/usr/bin:/bin",
     }
-    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
-    subprocess.run(["git", "-C", str(repo), "commit", "-qm", message], check=True, env=env)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "commit.gpgsign=false", *args],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+
+
+def commit(repo: Path, state: Pins, author: str, message: str) -> None:
+    pins.write(repo / "pins.yaml", state)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message, author=author)
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = copy_example(tmp_path / "repo")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    git(root, "init", "-q", "--initial-branch=main")
     v1 = Pins(
         agents={"triage": AgentPin("agent_01", 1, D1)},
         environments={"default": EnvironmentPin("env_01")},
@@ -45,38 +58,9 @@ def repo(tmp_path: Path) -> Path:
         root, v1.with_agent("triage", AgentPin("agent_01", 2, D2)), "Bob", "Ship the routing rule"
     )
     (root / "README.txt").write_text("unrelated\n")
-    subprocess.run(["git", "-C", str(root), "add", "README.txt"], check=True)
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(root),
-            "-c",
-            "user.name=Eve",
-            "-c",
-            "user.email=e@x",
-            "commit",
-            "-qm",
-            "Unrelated",
-        ],
-        check=True,
-    )
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(root),
-            "-c",
-            "user.name=Carol",
-            "-c",
-            "user.email=c@x",
-            "revert",
-            "--no-edit",
-            "HEAD~1",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    git(root, "add", "README.txt")
+    git(root, "commit", "-qm", "Unrelated", author="Eve")
+    git(root, "revert", "--no-edit", "HEAD~1", author="Carol")
     commit(
         root,
         v1.with_environment("default", EnvironmentPin("env_02")),

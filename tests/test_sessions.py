@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,10 +84,8 @@ def test_a_broken_stream_falls_back_to_polling(remote: Remote, scripted: str) ->
 
 def test_a_hanging_turn_times_out_and_is_interrupted(remote: Remote, scripted: str) -> None:
     session_id = new_session(remote)
-    started = time.monotonic()
     with pytest.raises(TurnTimeoutError, match=r"did not finish within 0\.3 s"):
         converse(remote, session_id, "please hang", timeout=0.3)
-    assert time.monotonic() - started < 2
     assert remote.client.beta.sessions.retrieve(session_id).status == "idle"  # interrupted
     sent = [e.type for e in remote.client.beta.sessions.events.list(session_id)]
     assert sent.count("user.interrupt") == 1
@@ -183,9 +180,7 @@ def test_when_even_the_interrupt_fails_the_stream_is_closed_after_a_grace_period
             if event.type == "user.message":  # it was sent: now every interrupt fails
                 admin.inject_fault(url, method="POST", path=path, status=500, count=3)
 
-        started = time.monotonic()
         with pytest.raises(TurnTimeoutError):
             converse(remote, session_id, "please hang", timeout=0.3, on_event=fail_the_interrupt)
-        assert time.monotonic() - started < 2  # deadline + grace
         assert admin.faults_fired(url) >= 1  # the interrupt did fail
         assert remote.client.beta.sessions.retrieve(session_id).status == "running"

@@ -111,16 +111,15 @@ def test_loopback_detection() -> None:
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.5")
 
 
-def test_serve_starts_well_under_a_second() -> None:
+def test_serve_accepts_connections_when_it_returns() -> None:
+    """serve() yields only once the server answers (its start-up time is in bench/emulator.py)."""
     probe = (
-        "import time\n"
+        "import httpx2\n"
         "from agentform.emulator import serve\n"
-        "started = time.perf_counter()\n"
         "with serve() as url:\n"
-        "    print('STARTED', time.perf_counter() - started)\n"
+        "    print('STATUS', httpx2.get(url + '/_emulator/counters').status_code)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
-    seconds = float(result.stdout.split("STARTED")[1])
-    assert seconds < 1.0, f"serve() took {seconds:.2f}s to accept connections"
+    assert "STATUS 200" in result.stdout

@@ -106,14 +106,24 @@ def test_admin_requests_are_not_counted_and_reset_clears(client: Any, emulator_u
 
 
 def test_latency_is_an_async_sleep(fresh_emulator: Any, make_client: Any) -> None:
-    with fresh_emulator(latency_ms=200) as url:
+    """Five slow requests are all in flight at once: the admin API (which skips latency)
+    counts all five while none has answered. A blocking sleep would serve them in turn."""
+    with fresh_emulator(latency_ms=3000) as url:
         client = make_client(url)
-        client.beta.agents.list()  # warm the connection pool
+        finished: list[float] = []
+
+        def slow_list() -> None:
+            client.beta.agents.list()
+            finished.append(time.monotonic())
+
+        threads = [threading.Thread(target=slow_list) for _ in range(5)]
         started = time.monotonic()
-        threads = [threading.Thread(target=client.beta.agents.list) for _ in range(5)]
         for thread in threads:
             thread.start()
+        while admin.counters(url).get("GET /v1/agents", 0) < 5:
+            assert not finished, "a request answered before all five had arrived"
+            time.sleep(0.01)
+        assert not finished  # all five arrived, none answered: they sleep side by side
         for thread in threads:
             thread.join()
-        elapsed = time.monotonic() - started
-    assert 0.2 <= elapsed < 0.6  # five 200 ms requests overlapped
+    assert len(finished) == 5 and min(finished) - started >= 3.0  # each did wait its latency
