@@ -40,7 +40,7 @@ docs: sync
 	$(BIN)/python scripts/gen_cli_docs.py
 
 schemas: sync
-	$(BIN)/python scripts/gen_schemas.py
+	$(BIN)/python -m schemagen
 
 bench: sync
 	$(BIN)/python bench/emulator.py

@@ -22,11 +22,11 @@ from pathlib import Path
 import anthropic
 from targets import Targets, add_target_option
 
-from agentform.apply import ApplyOptions
+from agentform.apply.run import ApplyOptions
 from agentform.emulator import admin, serve
 from agentform.evals.workflow import EvalOptions, evaluate
-from agentform.project import load_project
-from agentform.remote import Remote
+from agentform.manifests.project import load_project
+from agentform.remote.client import Remote
 from agentform.workflow import make_plan, run_apply
 
 REPO = Path(__file__).resolve().parent.parent

@@ -28,8 +28,8 @@ import anthropic
 from targets import Targets, add_target_option
 
 from agentform.emulator import admin, serve
-from agentform.project import load_project
-from agentform.remote import Remote
+from agentform.manifests.project import load_project
+from agentform.remote.client import Remote
 from agentform.workflow import make_plan
 
 AGENTFORM = str(Path(sys.executable).with_name("agentform"))

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from agentform import pins
-from agentform.apply import ApplyOptions
+from agentform.apply.run import ApplyOptions
+from agentform.apply.writes import RetryPolicy
 from agentform.emulator import admin
-from agentform.project import load_project
-from agentform.remote import Remote
+from agentform.manifests.project import load_project
+from agentform.remote.client import Remote
 from agentform.workflow import make_plan, run_apply
-from agentform.writes import RetryPolicy
 from tests.cli_helpers import agentform, plan_json
 from tests.estate import edit_prompt, write
 

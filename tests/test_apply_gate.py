@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from agentform import pins
-from agentform.apply import ApplyOptions, GateVerdict, apply_plan
+from agentform.apply.run import ApplyOptions, GateVerdict, apply_plan
 from agentform.errors import UserError
-from agentform.plan import build_plan
-from agentform.project import load_project
-from agentform.remote import Remote
+from agentform.manifests.project import load_project
+from agentform.plan.build import build_plan
+from agentform.remote.client import Remote
 from tests.cli_helpers import agentform
 from tests.estate import copy_example
 

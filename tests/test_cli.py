@@ -41,12 +41,12 @@ def test_user_errors_have_no_traceback_unless_debug(tmp_path: Path) -> None:
 def test_unexpected_errors_say_so_and_hint_at_debug(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agentform.project
+    import agentform.manifests.project
 
     def explode(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(agentform.project, "load_estate", explode)
+    monkeypatch.setattr(agentform.manifests.project, "load_estate", explode)
     result = CliRunner().invoke(main, ["--dir", str(tmp_path), "validate"])
     assert result.exit_code == 1
     assert "unexpected error: RuntimeError: boom" in result.output

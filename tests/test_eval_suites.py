@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 
 from agentform.cli import main
 from agentform.evals.suite import load_suites
-from agentform.schemas import load_schema
+from agentform.manifests.schemas import load_schema
 from tests.estate import REPO, copy_example, write
 
 SUITE = """

@@ -25,7 +25,7 @@ pytestmark = [
 def test_real_list_responses_parse_strictly() -> None:
     import anthropic
 
-    from agentform.remote import Remote
+    from agentform.remote.client import Remote
 
     client = anthropic.Anthropic(_strict_response_validation=True)
     state = Remote(client).read_state()

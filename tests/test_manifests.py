@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from agentform.cli import main
 from agentform.errors import ManifestErrors, UserError
-from agentform.manifests import load_estate
+from agentform.manifests.estate import load_estate
 from tests.estate import MINIMAL_AGENT, MINIMAL_ENVIRONMENT, copy_example, write
 
 
@@ -287,7 +287,7 @@ def test_an_unknown_model_warns_with_a_suggestion_and_strict_refuses_it(
 def test_every_model_the_sdk_knows_passes_strict(tmp_path: Path) -> None:
     from anthropic.types.model import Model
 
-    from agentform.schemas import known_models
+    from agentform.manifests.schemas import known_models
 
     assert known_models() and set(known_models()) <= set(typing_args(Model))
     write(tmp_path, "agents/a.yaml", f"name: a\nmodel: {known_models()[-1]}\nsystem: hi\n")

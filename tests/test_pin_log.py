@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from agentform import pins
 from agentform.cli import main
-from agentform.pinlog import pin_log
-from agentform.pins import AgentPin, EnvironmentPin, Pins
+from agentform.pins.log import pin_log
+from agentform.pins.model import AgentPin, EnvironmentPin, Pins
 from tests.estate import copy_example
 
 D1, D2 = "sha256:" + "1" * 64, "sha256:" + "2" * 64

@@ -11,7 +11,7 @@ import pytest
 
 from agentform import pins
 from agentform.errors import LookupKeyError, PinsError
-from agentform.pins import AgentPin, EnvironmentPin, Pins
+from agentform.pins.model import AgentPin, EnvironmentPin, Pins
 
 DIGEST = "sha256:" + "ab" * 32
 EXPECTED = f"""\
@@ -194,7 +194,7 @@ def test_loader_and_json_schema_agree() -> None:
     import yaml
     from jsonschema import Draft202012Validator
 
-    from agentform.schemas import load_schema
+    from agentform.manifests.schemas import load_schema
 
     validator = Draft202012Validator(load_schema("pins"))
     good = [EXPECTED, pins.dumps(Pins()), pins.dumps(Pins(workspace_id="wrkspc_1"))]
@@ -348,7 +348,7 @@ def test_loader_and_json_schema_agree_on_evidence() -> None:
     import yaml
     from jsonschema import Draft202012Validator
 
-    from agentform.schemas import load_schema
+    from agentform.manifests.schemas import load_schema
 
     validator = Draft202012Validator(load_schema("pins"))
     assert validator.is_valid(yaml.safe_load(EVIDENCE_TEXT))

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from agentform.errors import UserError
-from agentform.manifests import Estate, load_estate
-from agentform.normalize import desired_spec, digest, resolve_wildcards, server_spec
-from agentform.pins import AgentPin, EnvironmentPin, Pins
-from agentform.plan import Plan, build_plan
-from agentform.state import RemoteState, ServerObject
+from agentform.manifests.estate import Estate, load_estate
+from agentform.pins.model import AgentPin, EnvironmentPin, Pins
+from agentform.plan.build import Plan, build_plan
+from agentform.plan.normalize import desired_spec, digest, resolve_wildcards, server_spec
+from agentform.remote.state import RemoteState, ServerObject
 from tests.estate import write
 
 PROMPT = "You route tickets.\nAnswer in JSON.\n"

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from agentform.schemas import load_schema
+from agentform.manifests.schemas import load_schema
 from tests.estate import copy_example
 from tests.tools import uv
 

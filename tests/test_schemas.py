@@ -9,10 +9,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
+from schemagen import build_schemas, render
 
 from agentform.cli import main
-from agentform.schemagen import build_schemas, render
-from agentform.schemas import KINDS, schema_text
+from agentform.manifests.schemas import KINDS, schema_text
 from tests.sdk import INSTALLED_SDK, LOCKED_SDK, on_locked_sdk
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,9 +11,9 @@ import pytest
 from agentform import pins
 from agentform.cli.app import App
 from agentform.emulator import admin
-from agentform.remote import Remote
-from agentform.sessions import SessionEvent, TurnTimeoutError, converse, start_session
-from agentform.turns import TurnCollector
+from agentform.remote.client import Remote
+from agentform.remote.sessions import SessionEvent, TurnTimeoutError, converse, start_session
+from agentform.remote.turns import TurnCollector
 from tests.cli_helpers import agentform
 from tests.estate import copy_example
 
@@ -165,9 +165,9 @@ def test_local_uses_the_estate_responder_rules_when_there_are_some(tmp_path: Pat
 def test_when_even_the_interrupt_fails_the_stream_is_closed_after_a_grace_period(
     fresh_emulator: Any, make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agentform.sessions
+    import agentform.remote.sessions
 
-    monkeypatch.setattr(agentform.sessions, "GRACE", 0.4)
+    monkeypatch.setattr(agentform.remote.sessions, "GRACE", 0.4)
     rules = tmp_path / "responder.yaml"
     rules.write_text(RULES, encoding="utf-8")
     # Pings every 0.05 s: the stream never times out on its own; only closing it ends it.

@@ -1,6 +1,6 @@
 """agentform: Terraform for Claude Managed Agents.
 
-Import-light on purpose: `import agentform` and `import agentform.pins` must not
+Import-light on purpose: `import agentform` and `import agentform.pins.model` must not
 pull in `anthropic`, FastAPI or jsonschema (callers load pins on every request).
 """
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentform import planfile
-from agentform.apply import ApplyOptions, ApplyResult, Outcome, apply_plan
-from agentform.plan import Plan, build_plan
-from agentform.project import Project
-from agentform.remote import Remote
-from agentform.state import RemoteState
+from agentform.apply.run import ApplyOptions, ApplyResult, Outcome, apply_plan
+from agentform.manifests.project import Project
+from agentform.plan import saved as planfile
+from agentform.plan.build import Plan, build_plan
+from agentform.remote.client import Remote
+from agentform.remote.state import RemoteState
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from agentform.project import Project
-    from agentform.remote import Remote
+    from agentform.manifests.project import Project
+    from agentform.remote.client import Remote
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class App:
         """
         import click
 
-        from agentform.project import load_project
+        from agentform.manifests.project import load_project
 
         project = load_project(self.root, self.pins_path, self.workspace_id)
         for warning in project.estate.warnings:
@@ -47,7 +47,7 @@ class App:
         `workspace_id` is required on purpose: pass the project's (or the pins file's),
         which already reconciles --workspace-id with the workspace the pins record.
         """
-        from agentform.remote import connect
+        from agentform.remote.client import connect
 
         local_dir = self.state_dir if self.local else None
         return connect(

@@ -13,8 +13,8 @@ from agentform.cli.options import target_option
 from agentform.errors import GateRefusedError, UserError
 
 if TYPE_CHECKING:
-    from agentform.apply import ApplyResult, Gate, Outcome
-    from agentform.remote import Remote
+    from agentform.apply.run import ApplyResult, Gate, Outcome
+    from agentform.remote.client import Remote
     from agentform.workflow import Planned
 
 
@@ -77,7 +77,7 @@ def apply(
       agentform apply --auto-approve --gate   # ... and refuse regressions
       agentform plan --out plan.json && agentform apply plan.json
     """
-    from agentform.apply import ApplyOptions, check_safe
+    from agentform.apply.run import ApplyOptions, check_safe
     from agentform.render import render_plan
     from agentform.workflow import fresh_saved_plan, make_plan, run_apply
 

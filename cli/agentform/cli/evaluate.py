@@ -19,7 +19,7 @@ from agentform.evals.render import Format
 if TYPE_CHECKING:
     from agentform.evals.results import RunResult
     from agentform.evals.workflow import EvalOptions
-    from agentform.sessions import SessionEvent
+    from agentform.remote.sessions import SessionEvent
 
 
 class VersionRef(click.ParamType):  # type: ignore[type-arg]
@@ -234,8 +234,8 @@ def run(
       agentform run triage "Why am I getting 429s?" --environment default --keep
     """
     from agentform import pins as pinsfile
-    from agentform.project import in_workspace
-    from agentform.sessions import run_once
+    from agentform.manifests.project import in_workspace
+    from agentform.remote.sessions import run_once
 
     pins = in_workspace(pinsfile.load(app.pins_path), app.workspace_id)
     params = pins.session_params(key, environment)

@@ -6,7 +6,7 @@ import click
 
 from agentform.cli.app import App
 from agentform.errors import UserError
-from agentform.state import Kind
+from agentform.remote.state import Kind
 
 CONSENT = (
     "Importing marks each object with agentform.key so agentform manages it from now on; "
@@ -74,10 +74,10 @@ def environment(app: App, environment_id: str, key: str | None) -> None:
 
 
 def _run(app: App, one: tuple[Kind, str, str | None] | None) -> None:
-    from agentform.importer import import_objects, unmarked
-    from agentform.pins import load_or_empty
-    from agentform.project import in_workspace
-    from agentform.state import ServerObject
+    from agentform.apply.adopt import import_objects, unmarked
+    from agentform.manifests.project import in_workspace
+    from agentform.pins.model import load_or_empty
+    from agentform.remote.state import ServerObject
 
     # No load_project here: adopting an account usually starts from an empty estate.
     pins = in_workspace(load_or_empty(app.pins_path), app.workspace_id)

@@ -26,7 +26,7 @@ def pin(app: App, key: str, version: int | None, latest: bool) -> None:
       agentform pin triage 1          # roll back to version 1
       agentform pin triage --latest   # and forward again
     """
-    from agentform.pinning import move_pin
+    from agentform.pins.move import move_pin
 
     if (version is None) == (not latest):
         raise UserError("give a VERSION or --latest (one of them)")
@@ -68,7 +68,7 @@ def check(app: App, offline: bool) -> None:
       agentform pins check
       agentform pins check --offline
     """
-    from agentform.pincheck import check_offline, check_online, locate
+    from agentform.pins.check import check_offline, check_online, locate
 
     project = app.project()
     problems = check_offline(project)
@@ -96,7 +96,7 @@ def log(app: App, key: str | None) -> None:
       agentform pins log
       agentform pins log triage
     """
-    from agentform.pinlog import pin_log
+    from agentform.pins.log import pin_log
 
     moves = pin_log(app.pins_path, key)
     if not moves:

@@ -47,7 +47,7 @@ def plan(
       agentform plan --format markdown > plan.md
       agentform plan --out plan.json --detailed-exitcode
     """
-    from agentform import planfile
+    from agentform.plan import saved as planfile
     from agentform.render import render_plan
     from agentform.workflow import make_plan
 

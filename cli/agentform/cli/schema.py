@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from agentform.schemas import KINDS, schema_text
+from agentform.manifests.schemas import KINDS, schema_text
 
 _ABOUT = {
     "agent": "an agents/<key>.yaml manifest",

@@ -30,7 +30,7 @@ def status(app: App, fmt: str) -> None:
       agentform status
       agentform status --format json | jq '.[] | select(.state != "synced")'
     """
-    from agentform.status import build_status
+    from agentform.plan.status import build_status
 
     project = app.project()
     with app.remote(project.workspace_id) as remote:

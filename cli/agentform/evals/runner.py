@@ -15,8 +15,14 @@ from dataclasses import dataclass
 from agentform.evals.results import RunResult, RunStatus
 from agentform.evals.scoring import score
 from agentform.evals.suite import Case, Suite
-from agentform.remote import Remote, RemoteError
-from agentform.sessions import Turn, TurnTimeoutError, archive_session, converse, start_session
+from agentform.remote.client import Remote, RemoteError
+from agentform.remote.sessions import (
+    Turn,
+    TurnTimeoutError,
+    archive_session,
+    converse,
+    start_session,
+)
 
 Progress = Callable[[int, int, RunResult], None]  # (runs done, runs in all, the last one)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from agentform.errors import ManifestError, ManifestErrors
-from agentform.schemacheck import load_document
-from agentform.schemas import KEY_PATTERN
-from agentform.yamlsrc import Source
+from agentform.manifests.schemacheck import load_document
+from agentform.manifests.schemas import KEY_PATTERN
+from agentform.manifests.yamlsrc import Source
 
 DIRECTORY = "evals"
 RESPONDER_FILE = "responder.yaml"

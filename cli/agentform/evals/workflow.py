@@ -14,17 +14,17 @@ from datetime import datetime, timezone
 from typing import Any
 
 from agentform import pins as pinsfile
-from agentform.apply import Gate, GateVerdict
+from agentform.apply.run import Gate, GateVerdict
 from agentform.errors import LookupKeyError, UserError
 from agentform.evals.results import Comparison, VersionScore, decide, score_version
 from agentform.evals.runner import Progress, Target, run_suite
 from agentform.evals.suite import Suite
-from agentform.normalize import digest, server_spec
-from agentform.pins import AgentPin
-from agentform.plan import Change
-from agentform.project import Project
-from agentform.remote import NotFoundError, Remote
-from agentform.state import ServerObject
+from agentform.manifests.project import Project
+from agentform.pins.model import AgentPin
+from agentform.plan.build import Change
+from agentform.plan.normalize import digest, server_spec
+from agentform.remote.client import NotFoundError, Remote
+from agentform.remote.state import ServerObject
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def agent_pin(project: Project, key: str) -> AgentPin:
 
 
 def evidence(comparison: Comparison, now: datetime | None = None) -> dict[str, Any]:
-    """What promote records in the pin entry (see agentform.pinevidence)."""
+    """What promote records in the pin entry (see agentform.pins.evidence)."""
     when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "suite": comparison.suite,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agentform.plan import Change, Plan
+from agentform.plan.build import Change, Plan
 
 FORMAT_VERSION = 1
 

@@ -6,8 +6,8 @@ so when details had to be left out (the table always lists every change).
 
 from __future__ import annotations
 
-from agentform.fielddiff import FieldChange
-from agentform.plan import Change, Drift, Plan
+from agentform.plan.build import Change, Drift, Plan
+from agentform.plan.fielddiff import FieldChange
 from agentform.render.values import (
     DRIFT_LABELS,
     DRIFT_TITLE,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agentform.fielddiff import FieldChange
-from agentform.plan import Change, Drift, Plan
+from agentform.plan.build import Change, Drift, Plan
+from agentform.plan.fielddiff import FieldChange
 from agentform.render.values import (
     DRIFT_LABELS,
     DRIFT_TITLE,

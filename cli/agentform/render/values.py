@@ -6,8 +6,8 @@ import difflib
 import json
 from typing import Any
 
-from agentform.fielddiff import FieldChange
-from agentform.plan import Change, Plan
+from agentform.plan.build import Change, Plan
+from agentform.plan.fielddiff import FieldChange
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "pin": "*", "archive": "-", "noop": " "}
 LONG = 80

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from agentform.errors import ManifestError
-from agentform.schemas import known_models
-from agentform.yamlsrc import Source
+from agentform.manifests.schemas import known_models
+from agentform.manifests.yamlsrc import Source
 
 MAX_SYSTEM_CHARS = 100_000
 WEB_TOOLS = ("web_fetch", "web_search")

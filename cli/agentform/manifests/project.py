@@ -8,8 +8,8 @@ from pathlib import Path
 
 from agentform.errors import LookupKeyError, ManifestError, ManifestErrors, PinsError, UserError
 from agentform.evals.suite import Suite, load_suites
-from agentform.manifests import Estate, load_estate
-from agentform.pins import Pins, load_or_empty
+from agentform.manifests.estate import Estate, load_estate
+from agentform.pins.model import Pins, load_or_empty
 
 
 @dataclass(frozen=True)

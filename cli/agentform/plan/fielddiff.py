@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from agentform.yamlsrc import format_field
+from agentform.manifests.yamlsrc import format_field
 
 
 class _Absent:

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentform.errors import ManifestError
-from agentform.schemas import load_schema
-from agentform.yamlsrc import FieldPath, Source, load_yaml
+from agentform.manifests.schemas import load_schema
+from agentform.manifests.yamlsrc import FieldPath, Source, load_yaml
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator

@@ -19,14 +19,14 @@ from typing import Any
 import yaml
 
 from agentform import pins as pinsfile
+from agentform.apply.writes import RetryPolicy, update
 from agentform.errors import UserError
-from agentform.manifests import DIRECTORIES, Manifest, load_manifest
-from agentform.normalize import desired_spec, digest, drop_none, server_spec, user_metadata
-from agentform.pins import AgentPin, EnvironmentPin, Pins
-from agentform.remote import Remote
-from agentform.schemas import DIGEST_MARKER, KEY_MARKER, KEY_PATTERN, USER_METADATA_KEYS
-from agentform.state import Kind, ServerObject
-from agentform.writes import RetryPolicy, update
+from agentform.manifests.estate import DIRECTORIES, Manifest, load_manifest
+from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER, KEY_PATTERN, USER_METADATA_KEYS
+from agentform.pins.model import AgentPin, EnvironmentPin, Pins
+from agentform.plan.normalize import desired_spec, digest, drop_none, server_spec, user_metadata
+from agentform.remote.client import Remote
+from agentform.remote.state import Kind, ServerObject
 
 INLINE_PROMPT = 200  # longer (or multi-line) prompts go to <key>.prompt.md
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from agentform import pins as pinsfile
 from agentform.errors import LookupKeyError, UserError
-from agentform.normalize import digest, server_spec
-from agentform.pins import AgentPin
-from agentform.project import Project
-from agentform.remote import NotFoundError, Remote
-from agentform.state import ServerObject
+from agentform.manifests.project import Project
+from agentform.pins.model import AgentPin
+from agentform.plan.normalize import digest, server_spec
+from agentform.remote.client import NotFoundError, Remote
+from agentform.remote.state import ServerObject
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from agentform.errors import ManifestError, ManifestErrors, UserError
-from agentform.schemacheck import load_document
-from agentform.schemas import KEY_PATTERN
-from agentform.semantics import (
+from agentform.manifests.schemacheck import load_document
+from agentform.manifests.schemas import KEY_PATTERN
+from agentform.manifests.semantics import (
     check_agent,
     check_environment,
     model_warnings,
     resolve_system_file,
 )
-from agentform.state import Kind
-from agentform.yamlsrc import Source
+from agentform.manifests.yamlsrc import Source
+from agentform.remote.state import Kind
 
 DIRECTORIES: dict[Kind, str] = {"agent": "agents", "environment": "environments"}
 SUFFIXES = (".yaml", ".yml")

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from agentform.errors import ManifestError
-from agentform.normalize import digest, server_spec
-from agentform.pins import AgentPin
-from agentform.project import Project
-from agentform.remote import NotFoundError, Remote
-from agentform.state import RemoteState, ServerObject
-from agentform.yamlsrc import FieldPath, Source, load_yaml
+from agentform.manifests.project import Project
+from agentform.manifests.yamlsrc import FieldPath, Source, load_yaml
+from agentform.pins.model import AgentPin
+from agentform.plan.normalize import digest, server_spec
+from agentform.remote.client import NotFoundError, Remote
+from agentform.remote.state import RemoteState, ServerObject
 
 
 @dataclass(frozen=True)

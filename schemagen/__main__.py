@@ -1,4 +1,4 @@
-"""Regenerate schemas/*.schema.json from the installed SDK (`make schemas`).
+"""Regenerate schemas/*.schema.json from the installed SDK: `python -m schemagen` (`make schemas`).
 
 `--check` writes nothing: it prints a unified diff of what would change and exits 1
 when a schema would change (`make sdk-drift` runs it on the newest SDK as a report).
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import anthropic
 
-from agentform.schemagen import build_schemas, render, write_schemas
+from schemagen import build_schemas, render, write_schemas
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentform.schemas import KEY_PATTERN
+from agentform.manifests.schemas import KEY_PATTERN
 
 Schema = dict[str, Any]
 JSONSCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -1,4 +1,4 @@
-"""Sessions: the SDK calls `eval` and `run` make. With remote.py, the only SDK importer.
+"""Sessions: the SDK calls `eval` and `run` make. With remote.client, the only SDK importer.
 
 A turn: open the event stream first (it only carries events emitted after it opens),
 send the `user.message`, read until the session idles. If the stream cannot be opened
@@ -19,8 +19,8 @@ from typing import Any
 import anthropic
 import httpx2
 
-from agentform.remote import Remote, RemoteError
-from agentform.turns import SessionEvent, Turn, TurnCollector
+from agentform.remote.client import Remote, RemoteError
+from agentform.remote.turns import SessionEvent, Turn, TurnCollector
 
 __all__ = [
     "SessionEvent",

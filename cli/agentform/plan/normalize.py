@@ -16,8 +16,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
-from agentform.schemas import METADATA_RESERVED_PREFIX
-from agentform.state import Kind
+from agentform.manifests.schemas import METADATA_RESERVED_PREFIX
+from agentform.remote.state import Kind
 
 SERVER_ONLY = frozenset({"id", "type", "version", "created_at", "updated_at", "archived_at"})
 PACKAGE_MANAGERS = ("apt", "cargo", "gem", "go", "npm", "pip")

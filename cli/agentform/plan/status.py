@@ -15,10 +15,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from agentform.manifests import Estate, Manifest
-from agentform.pins import AgentPin, EnvironmentPin, Pins
-from agentform.plan import KINDS, Change, Plan, build_plan
-from agentform.state import Kind, RemoteState, ServerObject
+from agentform.manifests.estate import Estate, Manifest
+from agentform.pins.model import AgentPin, EnvironmentPin, Pins
+from agentform.plan.build import KINDS, Change, Plan, build_plan
+from agentform.remote.state import Kind, RemoteState, ServerObject
 
 State = Literal["unmanaged", "missing", "drifted", "pending", "held", "synced"]
 STATES: tuple[State, ...] = ("unmanaged", "missing", "drifted", "pending", "held", "synced")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from agentform import pins as pinsfile
 from agentform.errors import AgentformError, UserError
-from agentform.pins import Pins
+from agentform.pins.model import Pins
 
 _SEP = "\x1f"
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from typing_extensions import is_typeddict
 
-from agentform.ownschemas import Schema, document, eval_schema, pins_schema
-from agentform.schemas import KINDS, METADATA_RESERVED_PREFIX, USER_METADATA_KEYS
+from agentform.manifests.schemas import KINDS, METADATA_RESERVED_PREFIX, USER_METADATA_KEYS
+from schemagen.own import Schema, document, eval_schema, pins_schema
 
 _SDK_ONLY_PARAMS = ("betas", "workspace_id")
 

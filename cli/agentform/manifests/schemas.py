@@ -20,7 +20,7 @@ DIGEST_MARKER = "agentform.digest"  # digest of the manifest agentform last appl
 MARKER_KEYS = (KEY_MARKER, DIGEST_MARKER)
 API_METADATA_KEYS = 16
 USER_METADATA_KEYS = API_METADATA_KEYS - len(MARKER_KEYS)
-SCHEMA_DIR = Path(__file__).parent / "_schemas"
+SCHEMA_DIR = Path(__file__).parent.parent / "_schemas"
 
 
 def schema_path(kind: str) -> Path:

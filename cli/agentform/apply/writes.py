@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
-from agentform.remote import (
+from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
+from agentform.remote.client import (
     AmbiguousError,
     ConflictError,
     Remote,
     RemoteError,
     RetryableError,
 )
-from agentform.schemas import DIGEST_MARKER, KEY_MARKER
-from agentform.state import Kind, ServerObject
+from agentform.remote.state import Kind, ServerObject
 
 T = TypeVar("T")
 CLOCK_SKEW = timedelta(minutes=10)

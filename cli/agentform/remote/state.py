@@ -1,4 +1,4 @@
-"""What the server holds, as plain data: read by remote.py, consumed by plan.py."""
+"""What the server holds, as plain data: read by remote.client, consumed by the planner."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from agentform.schemas import DIGEST_MARKER, KEY_MARKER
+from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
 
 Kind = Literal["agent", "environment"]
 

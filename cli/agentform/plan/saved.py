@@ -17,10 +17,10 @@ from typing import Any
 
 from agentform import __version__
 from agentform.errors import UserError
-from agentform.fielddiff import ABSENT, FieldChange
-from agentform.plan import Change, Drift, Note, Plan
-from agentform.project import Project
-from agentform.state import RemoteState
+from agentform.manifests.project import Project
+from agentform.plan.build import Change, Drift, Note, Plan
+from agentform.plan.fielddiff import ABSENT, FieldChange
+from agentform.remote.state import RemoteState
 
 FORMAT_VERSION = 1
 

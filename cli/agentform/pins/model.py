@@ -28,8 +28,8 @@ from typing import Any
 import yaml
 
 from agentform.errors import LookupKeyError, ManifestError, PinsError
-from agentform.pinevidence import check_evidence, dump_evidence
-from agentform.yamlsrc import Source, load_yaml
+from agentform.manifests.yamlsrc import Source, load_yaml
+from agentform.pins.evidence import check_evidence, dump_evidence
 
 SCHEMA_VERSION = 1
 HEADER = (
@@ -52,7 +52,7 @@ class AgentPin:
     id: str
     version: int
     digest: str
-    evidence: Mapping[str, Any] | None = None  # what `promote` measured (see pinevidence)
+    evidence: Mapping[str, Any] | None = None  # what `promote` measured (see pins.evidence)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from agentform.normalize import environment_config
-from agentform.schemas import DIGEST_MARKER, KEY_MARKER
-from agentform.state import Kind
+from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
+from agentform.plan.normalize import environment_config
+from agentform.remote.state import Kind
 
 
 def create_body(kind: Kind, key: str, spec: Mapping[str, Any], marker: str) -> dict[str, Any]:

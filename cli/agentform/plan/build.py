@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from agentform.errors import UserError
-from agentform.fielddiff import FieldChange, additions, field_changes
-from agentform.manifests import Estate, Manifest
-from agentform.normalize import (
+from agentform.manifests.estate import Estate, Manifest
+from agentform.pins.model import AgentPin, EnvironmentPin, Pins
+from agentform.plan.fielddiff import FieldChange, additions, field_changes
+from agentform.plan.normalize import (
     AGENT_FIELDS,
     ENVIRONMENT_FIELDS,
     desired_spec,
@@ -22,9 +23,8 @@ from agentform.normalize import (
     resolve_wildcards,
     server_spec,
 )
-from agentform.pins import AgentPin, EnvironmentPin, Pins
-from agentform.requests import create_body, update_body
-from agentform.state import Kind, RemoteState, ServerObject
+from agentform.plan.requests import create_body, update_body
+from agentform.remote.state import Kind, RemoteState, ServerObject
 
 Action = Literal["create", "update", "replace", "pin", "archive", "noop"]
 ACTIONS: tuple[Action, ...] = ("create", "update", "replace", "pin", "archive", "noop")

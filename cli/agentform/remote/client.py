@@ -4,7 +4,7 @@ This module and `sessions.py` (the session calls `eval` and `run` make) are the 
 ones that import `anthropic`; both translate SDK errors here (`Remote.call`). The code
 path for the real API and for the emulator is the same; only the base URL differs.
 Reads use list calls (100 per page) with the SDK's own retries; writes are sent once
-(`max_retries=0`) and `writes.py` decides what a failure means, because blindly
+(`max_retries=0`) and `apply.writes` decides what a failure means, because blindly
 re-sending a create whose response was lost would make a duplicate, and re-sending a
 versioned update would look like a conflict. SDK errors become RemoteError subclasses
 that say what to do.
@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import anthropic
 
 from agentform.errors import UserError
-from agentform.state import Kind, RemoteState, ServerObject
+from agentform.remote.state import Kind, RemoteState, ServerObject
 
 PAGE_SIZE = 100
 T = TypeVar("T")
@@ -115,7 +115,7 @@ class Remote:
         ]
         return sorted(found, key=lambda obj: obj.version or 0)
 
-    # -- writes (sent once; see writes.py) ----------------------------------------------
+    # -- writes (sent once; see apply.writes) ----------------------------------------------
 
     def create(self, kind: Kind, body: dict[str, Any]) -> ServerObject:
         resource = self._resource(kind, self.writer)

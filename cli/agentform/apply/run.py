@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from agentform import pins as pinsfile
-from agentform import writes
+from agentform.apply import writes as writes
 from agentform.errors import AgentformError, UserError
-from agentform.normalize import digest, server_spec
-from agentform.pins import AgentPin, EnvironmentPin, Pins
-from agentform.plan import Change, Plan
-from agentform.remote import Remote, RemoteError
-from agentform.state import ServerObject
+from agentform.pins.model import AgentPin, EnvironmentPin, Pins
+from agentform.plan.build import Change, Plan
+from agentform.plan.normalize import digest, server_spec
+from agentform.remote.client import Remote, RemoteError
+from agentform.remote.state import ServerObject
 
 Status = Literal["done", "unchanged", "skipped", "failed", "refused"]
 SAFE_ARCHIVES = 2  # archiving more than this, and more than a quarter, needs force

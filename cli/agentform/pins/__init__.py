@@ -1,0 +1,38 @@
+"""pins.yaml: which version of each resource every caller uses, and the caller API.
+
+    import anthropic
+    from agentform import pins
+
+    client = anthropic.Anthropic()
+    session = client.beta.sessions.create(**pins.load().session_params("triage"), title="...")
+
+Import-light on purpose (PyYAML only): services load pins at start-up. The modules of
+this package: `model` (the Pins value and the file format), `evidence` (eval evidence in
+a pin entry), `move` (`agentform pin`), `check` (`pins check`), `log` (`pins log`).
+"""
+
+from __future__ import annotations
+
+from agentform.pins.model import (
+    SCHEMA_VERSION,
+    AgentPin,
+    EnvironmentPin,
+    Pins,
+    dumps,
+    load,
+    load_or_empty,
+    loads,
+    write,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AgentPin",
+    "EnvironmentPin",
+    "Pins",
+    "dumps",
+    "load",
+    "load_or_empty",
+    "loads",
+    "write",
+]
