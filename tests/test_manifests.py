@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -314,3 +315,55 @@ def test_plan_warns_about_an_unknown_model_too(estate: Path, emulator_url: str) 
     assert result.exit_code == 0, result.output
     assert "did you mean 'claude-sonnet-4-6'?" in result.stderr
     assert "+ agent triage" in result.stdout
+
+
+def _agent_with_prompt_file(root: Path, name: str) -> None:
+    write(root, "agents/a.yaml", f"name: a\nmodel: claude-sonnet-4-6\nsystem_file: {name}\n")
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (
+            lambda root: (root / "agents" / "p.md").symlink_to("/proc/self/environ"),
+            "outside the estate",
+        ),
+        (lambda root: (root / "agents" / "p.md").symlink_to("/dev/zero"), "outside the estate"),
+        (
+            lambda root: __import__("os").mkfifo(root / "agents" / "p.md"),
+            "is a FIFO, not a regular file",
+        ),
+        (lambda root: (root / "agents" / "p.md").mkdir(), "is a directory, not a regular file"),
+        (
+            lambda root: (root / "agents" / "p.md").write_bytes(b"x" * 400_001),
+            "400,001 bytes; the limit is 400,000",
+        ),
+    ],
+    ids=["symlink-to-environ", "symlink-to-dev-zero", "fifo", "directory", "too-large"],
+)
+def test_a_prompt_file_must_be_a_bounded_regular_file_inside_the_estate(
+    tmp_path: Path, setup: Any, message: str
+) -> None:
+    _agent_with_prompt_file(tmp_path, "p.md")
+    setup(tmp_path)
+    code, output = validate(tmp_path)
+    assert code == 1
+    assert f"{tmp_path / 'agents/a.yaml'}:3:" in output and message in output
+    assert "ANTHROPIC" not in output
+
+
+def test_a_prompt_path_escaping_the_estate_is_refused_before_reading(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("ANTHROPIC_API_KEY=sk-ant-secret\n", encoding="utf-8")
+    estate = tmp_path / "estate"
+    _agent_with_prompt_file(estate, "../../secret.txt")
+    code, output = validate(estate)
+    assert code == 1 and "outside the estate" in output
+    assert "sk-ant-secret" not in output
+
+
+def test_a_prompt_symlink_inside_the_estate_is_fine(tmp_path: Path) -> None:
+    write(tmp_path, "prompts/shared.md", "You help.\n")
+    _agent_with_prompt_file(tmp_path, "p.md")
+    (tmp_path / "agents" / "p.md").symlink_to(tmp_path / "prompts" / "shared.md")
+    assert load_estate(tmp_path).agents["a"].spec["system"] == "You help.\n"

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from agentform.errors import UserError
+from agentform.kinds import desired_spec, server_spec
+from agentform.kinds.shape import digest, resolve_wildcards
 from agentform.manifests.estate import Estate, load_estate
 from agentform.pins.model import AgentPin, EnvironmentPin, Pins
 from agentform.plan.build import Plan, build_plan
-from agentform.plan.normalize import desired_spec, digest, resolve_wildcards, server_spec
 from agentform.remote.state import RemoteState, ServerObject
 from tests.estate import write
 
@@ -94,9 +95,9 @@ def server_environment(**overrides: Any) -> dict[str, Any]:
 def state(
     agents: list[dict[str, Any]] = (), environments: list[dict[str, Any]] = ()
 ) -> RemoteState:  # type: ignore[assignment]
-    return RemoteState(
-        tuple(ServerObject("agent", a) for a in agents),
-        tuple(ServerObject("environment", e) for e in environments),
+    return RemoteState.of(
+        *(ServerObject("agent", a) for a in agents),
+        *(ServerObject("environment", e) for e in environments),
     )
 
 

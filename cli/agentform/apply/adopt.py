@@ -19,21 +19,21 @@ from typing import Any
 import yaml
 
 from agentform import pins as pinsfile
+from agentform.apply.run import pin_of
 from agentform.apply.writes import RetryPolicy, update
 from agentform.errors import UserError
-from agentform.manifests.estate import DIRECTORIES, Manifest, load_manifest
+from agentform.kinds import KINDS, kind
+from agentform.kinds.shape import digest
+from agentform.manifests.estate import Manifest, load_manifest
 from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER, KEY_PATTERN, USER_METADATA_KEYS
-from agentform.pins.model import AgentPin, EnvironmentPin, Pins
-from agentform.plan.normalize import desired_spec, digest, drop_none, server_spec, user_metadata
+from agentform.pins.model import Pins
 from agentform.remote.client import Remote
-from agentform.remote.state import Kind, ServerObject
-
-INLINE_PROMPT = 200  # longer (or multi-line) prompts go to <key>.prompt.md
+from agentform.remote.state import KindName, ServerObject
 
 
 @dataclass(frozen=True)
 class Imported:
-    kind: Kind
+    kind: KindName
     key: str
     id: str
     manifest: Path
@@ -52,8 +52,7 @@ class _Target:
 
 def unmarked(remote: Remote) -> list[ServerObject]:
     """Every live object agentform does not manage yet (for `import --all`)."""
-    state = remote.read_state()
-    return [o for o in (*state.agents, *state.environments) if o.key is None]
+    return [o for o in remote.read_state().all() if o.key is None]
 
 
 def import_objects(
@@ -105,12 +104,12 @@ def _targets(
 
 def _check_names(root: Path, targets: list[_Target]) -> None:
     """Names must be unique per kind in an estate; the server does not insist on it."""
-    owners: dict[tuple[Kind, str], str] = {}
-    for kind, directory in DIRECTORIES.items():
-        for path in sorted((root / directory).glob("*.y*ml")):
+    owners: dict[tuple[KindName, str], str] = {}
+    for each in KINDS:
+        for path in each.discover(root):
             name = _name_in(path)
             if name is not None:
-                owners[(kind, name)] = str(path)
+                owners[(each.name, name)] = str(path)
     for target in targets:
         slot = (target.obj.kind, target.obj.name)
         if slot in owners:
@@ -130,27 +129,26 @@ def _name_in(path: Path) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _existing_keys(root: Path, pins: Pins) -> dict[tuple[Kind, str], str]:
+def _existing_keys(root: Path, pins: Pins) -> dict[tuple[KindName, str], str]:
     """Keys already in use: a manifest file, or a pin."""
-    taken: dict[tuple[Kind, str], str] = {}
-    for kind, directory in DIRECTORIES.items():
-        for path in (root / directory).glob("*.y*ml"):
-            taken[(kind, path.stem)] = f"manifest {path}"
-    for key in pins.agents:
-        taken.setdefault(("agent", key), f"pinned in {pins.path}")
-    for key in pins.environments:
-        taken.setdefault(("environment", key), f"pinned in {pins.path}")
+    taken: dict[tuple[KindName, str], str] = {}
+    for each in KINDS:
+        for path in each.discover(root):
+            taken[(each.name, path.stem)] = f"manifest {path}"
+        for key in pins.section(each.plural):
+            taken.setdefault((each.name, key), f"pinned in {pins.path}")
     return taken
 
 
 def _target(root: Path, obj: ServerObject, key: str) -> _Target:
-    directory = root / DIRECTORIES[obj.kind]
+    directory = root / kind(obj.kind).plural
     manifest_path = directory / f"{key}.yaml"
-    spec, prompt = (_agent(obj, key) if obj.kind == "agent" else _environment(obj)), None
+    spec, side_files = kind(obj.kind).to_manifest(obj.data, key)
     files = {manifest_path: _render(obj, spec, root)}
-    if obj.kind == "agent" and isinstance(spec.get("system_file"), str):
-        prompt = directory / spec["system_file"]
-        files[prompt] = str(obj.data.get("system") or "")
+    prompt = None
+    for name, text in side_files.items():
+        prompt = directory / name
+        files[prompt] = text
     metadata = spec.get("metadata") or {}
     if len(metadata) > USER_METADATA_KEYS:
         raise UserError(
@@ -166,9 +164,8 @@ def _import_one(root: Path, remote: Remote, target: _Target) -> Imported:
         path.write_text(text, encoding="utf-8")
     try:
         manifest = _reload(root, target)
-        marked = _mark(
-            remote, target.obj, target.key, digest(desired_spec(target.obj.kind, manifest.spec))
-        )
+        desired = kind(target.obj.kind).desired(manifest.spec)
+        marked = _mark(remote, target.obj, target.key, digest(desired))
     except BaseException:
         for path in target.files:
             path.unlink(missing_ok=True)
@@ -180,125 +177,37 @@ def _import_one(root: Path, remote: Remote, target: _Target) -> Imported:
 
 def _reload(root: Path, target: _Target) -> Manifest:
     """The manifest just written, through the normal loader (so it is valid as written)."""
-    return load_manifest(target.obj.kind, target.manifest)
+    return load_manifest(target.obj.kind, target.manifest, root)
 
 
 def _mark(remote: Remote, obj: ServerObject, key: str, marker: str) -> ServerObject:
     body: dict[str, Any] = {"metadata": {KEY_MARKER: key, DIGEST_MARKER: marker}}
-    if obj.kind == "agent":
+    if kind(obj.kind).versioned:
         body["version"] = obj.version  # never overwrite a concurrent change
     return update(remote, obj.kind, obj.id, body, RetryPolicy())
 
 
 def _pinned(pins: Pins, done: Imported, target: _Target) -> Pins:
-    if done.kind == "environment":
-        return pins.with_environment(done.key, EnvironmentPin(done.id))
-    assert done.version is not None
-    spec = server_spec("agent", {**target.obj.data, "version": done.version})
-    return pins.with_agent(done.key, AgentPin(done.id, done.version, digest(spec)))
-
-
-def _agent(obj: ServerObject, key: str) -> dict[str, Any]:
-    data = obj.data
-    spec: dict[str, Any] = {"name": data["name"], "model": _model(data.get("model") or {})}
-    if data.get("description"):
-        spec["description"] = data["description"]
-    system = str(data.get("system") or "")
-    if len(system) > INLINE_PROMPT or "\n" in system:
-        spec["system_file"] = f"{key}.prompt.md"
-    else:
-        spec["system"] = system
-    for name in ("tools", "mcp_servers", "skills"):
-        if data.get(name):
-            spec[name] = drop_none(data[name])
-    if "tools" in spec:
-        spec["tools"] = [_tool(t) for t in spec["tools"]]
-    _common(spec, data)
-    if data.get("multiagent"):
-        spec["multiagent"] = _multiagent(drop_none(data["multiagent"]), obj.id)
-    if (data.get("execution_identity") or {}).get("type", "service_account") != "service_account":
-        spec["execution_identity"] = drop_none(data["execution_identity"])
-    return spec
-
-
-def _model(model: Mapping[str, Any]) -> Any:
-    effort = (model.get("effort") or {}).get("type")
-    extra = {k: model[k] for k in ("inference_geo",) if model.get(k)}
-    if model.get("speed") not in (None, "standard"):
-        extra["speed"] = model["speed"]
-    if effort is None and not extra:
-        return model["id"]
-    return {"id": model["id"], **({"effort": effort} if effort else {}), **extra}
-
-
-def _tool(tool: dict[str, Any]) -> dict[str, Any]:
-    if tool.get("type") != "agent_toolset_20260401":
-        return tool
-    configs = [
-        {k: v for k, v in c.items() if not (k == "type" and v == c.get("name"))}
-        for c in tool.get("configs", [])
-    ]
-    return {**tool, "configs": configs}
-
-
-def _multiagent(multiagent: dict[str, Any], own_id: str) -> dict[str, Any]:
-    if multiagent.get("type") != "coordinator":
-        return multiagent
-    roster = [
-        {"type": "self"} if e.get("id") == own_id else e for e in multiagent.get("agents", [])
-    ]
-    return {**multiagent, "agents": roster}
-
-
-def _environment(obj: ServerObject) -> dict[str, Any]:
-    data = obj.data
-    spec: dict[str, Any] = {"name": data["name"]}
-    if data.get("description") is not None:
-        spec["description"] = data["description"]
-    spec["config"] = _config(data.get("config") or {"type": "cloud"})
-    _common(spec, data)
-    if data.get("scope"):
-        spec["scope"] = data["scope"]
-    return spec
-
-
-def _config(config: Mapping[str, Any]) -> dict[str, Any]:
-    if config.get("type") != "cloud":
-        return {"type": config.get("type")}
-    result: dict[str, Any] = {"type": "cloud"}
-    networking = config.get("networking") or {}
-    if networking.get("type") == "limited":
-        result["networking"] = {k: v for k, v in networking.items() if v not in (None, [], False)}
-    else:
-        result["networking"] = {"type": "unrestricted"}
-    packages = {m: v for m, v in (config.get("packages") or {}).items() if m != "type" and v}
-    if packages:
-        result["packages"] = packages
-    return result
-
-
-def _common(spec: dict[str, Any], data: Mapping[str, Any]) -> None:
-    metadata = user_metadata(data.get("metadata") or {})
-    if metadata:
-        spec["metadata"] = metadata
+    marked = ServerObject(done.kind, {**target.obj.data, "version": done.version})
+    return pins.with_pin(kind(done.kind).plural, done.key, pin_of(marked))
 
 
 def _render(obj: ServerObject, spec: dict[str, Any], root: Path) -> str:
-    kind = obj.kind
+    schema = kind(obj.kind).schema
     header = ""
-    if (root / "schemas" / f"{kind}.schema.json").exists():
-        header = f"# yaml-language-server: $schema=../schemas/{kind}.schema.json\n"
-    header += f"# Imported from {kind} {obj.id} by `agentform import`.\n"
+    if schema and (root / "schemas" / f"{schema}.schema.json").exists():
+        header = f"# yaml-language-server: $schema=../schemas/{schema}.schema.json\n"
+    header += f"# Imported from {obj.kind} {obj.id} by `agentform import`.\n"
     return header + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _slug(name: str, kind: Kind) -> str:
+def _slug(name: str, kind_name: KindName) -> str:
     slug = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-_")
-    return slug if slug and re.match(KEY_PATTERN, slug) else kind
+    return slug if slug and re.match(KEY_PATTERN, slug) else kind_name
 
 
-def _unique(base: str, kind: Kind, taken: Mapping[tuple[Kind, str], str]) -> str:
+def _unique(base: str, kind_name: KindName, taken: Mapping[tuple[KindName, str], str]) -> str:
     key, n = base, 2
-    while (kind, key) in taken:
+    while (kind_name, key) in taken:
         key, n = f"{base}-{n}", n + 1
     return key

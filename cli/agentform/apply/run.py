@@ -20,9 +20,10 @@ from typing import Any, Literal
 from agentform import pins as pinsfile
 from agentform.apply import writes as writes
 from agentform.errors import AgentformError, UserError
-from agentform.pins.model import AgentPin, EnvironmentPin, Pins
+from agentform.kinds import kind
+from agentform.kinds.shape import digest
+from agentform.pins.model import Pin, Pins
 from agentform.plan.build import Change, Plan
-from agentform.plan.normalize import digest, server_spec
 from agentform.remote.client import Remote, RemoteError
 from agentform.remote.state import ServerObject
 
@@ -135,13 +136,12 @@ class _PinBook:
         self.changed = False
         self._lock = threading.Lock()
 
-    def set_agent(self, key: str, pin: AgentPin | None) -> None:
+    def set(self, kind_name: str, key: str, pin: Pin | None) -> None:
         with self._lock:
-            self._write(self.pins.with_agent(key, pin))
+            self._write(self.pins.with_pin(kind(kind_name).plural, key, pin))
 
-    def set_environment(self, key: str, pin: EnvironmentPin | None) -> None:
-        with self._lock:
-            self._write(self.pins.with_environment(key, pin))
+    def get(self, kind_name: str, key: str) -> Pin | None:
+        return self.pins.get(kind(kind_name).plural, key)
 
     def _write(self, pins: Pins) -> None:
         self.pins = pins
@@ -173,7 +173,7 @@ class _Runner:
         updated = writes.update(
             self.remote, change.kind, change.id, dict(change.body or {}), self.options.policy
         )
-        if change.kind == "agent" and updated.version == change.from_version:
+        if kind(change.kind).versioned and updated.version == change.from_version:
             return Outcome(
                 change,
                 "unchanged",
@@ -185,7 +185,7 @@ class _Runner:
         self._record(change, updated)
         moved = (
             f"v{change.from_version} -> v{updated.version}, pinned"
-            if change.kind == "agent"
+            if kind(change.kind).versioned
             else "updated in place"
         )
         gated = f" (eval gate: {verdict.message})" if verdict is not None else ""
@@ -219,19 +219,16 @@ class _Runner:
         return Outcome(change, "done", f"{message}; archived {change.id}")
 
     def _record(self, change: Change, obj: ServerObject) -> None:
-        if change.kind == "agent":
-            pin = AgentPin(obj.id, obj.version or 1, digest(server_spec("agent", obj.data)))
-            self.book.set_agent(change.key, pin)
-        else:
-            self.book.set_environment(change.key, EnvironmentPin(obj.id))
+        self.book.set(change.kind, change.key, pin_of(obj))
 
     def _pin(self, change: Change) -> Outcome:
         assert change.id is not None
-        if change.kind == "agent":
+        if kind(change.kind).versioned:
             assert change.from_version is not None and change.digest is not None
-            self.book.set_agent(change.key, AgentPin(change.id, change.from_version, change.digest))
+            pin = Pin(change.id, change.from_version, change.digest)
         else:
-            self.book.set_environment(change.key, EnvironmentPin(change.id))
+            pin = Pin(change.id)
+        self.book.set(change.kind, change.key, pin)
         return Outcome(
             change, "done", f"pinned {change.id}{_version(change.from_version)} ({change.reason})"
         )
@@ -248,14 +245,9 @@ class _Runner:
         return Outcome(change, "done", f"archived {change.id}")
 
     def _unpin(self, change: Change) -> None:
-        current = (
-            self.book.pins.agents if change.kind == "agent" else self.book.pins.environments
-        ).get(change.key)
+        current = self.book.get(change.kind, change.key)
         if current is not None and current.id == change.id:
-            if change.kind == "agent":
-                self.book.set_agent(change.key, None)
-            else:
-                self.book.set_environment(change.key, None)
+            self.book.set(change.kind, change.key, None)
 
 
 @dataclass(frozen=True)
@@ -272,3 +264,11 @@ def _v(obj: ServerObject) -> str:
 
 def _version(version: int | None) -> str:
     return f" v{version}" if version is not None else ""
+
+
+def pin_of(obj: ServerObject) -> Pin:
+    """The pin for a server object: versioned kinds pin the version and its spec digest."""
+    the_kind = kind(obj.kind)
+    if not the_kind.versioned:
+        return Pin(obj.id)
+    return Pin(obj.id, obj.version or 1, digest(the_kind.actual(obj.data)))

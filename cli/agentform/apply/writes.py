@@ -24,7 +24,7 @@ from agentform.remote.client import (
     RemoteError,
     RetryableError,
 )
-from agentform.remote.state import Kind, ServerObject
+from agentform.remote.state import KindName, ServerObject
 
 T = TypeVar("T")
 CLOCK_SKEW = timedelta(minutes=10)
@@ -46,7 +46,9 @@ class GaveUpError(RemoteError):
     """Every attempt failed with a transient error."""
 
 
-def create(remote: Remote, kind: Kind, body: dict[str, Any], policy: RetryPolicy) -> ServerObject:
+def create(
+    remote: Remote, kind: KindName, body: dict[str, Any], policy: RetryPolicy
+) -> ServerObject:
     since = datetime.now(timezone.utc) - CLOCK_SKEW
 
     def check() -> ServerObject | None:
@@ -56,7 +58,7 @@ def create(remote: Remote, kind: Kind, body: dict[str, Any], policy: RetryPolicy
 
 
 def update(
-    remote: Remote, kind: Kind, object_id: str, body: dict[str, Any], policy: RetryPolicy
+    remote: Remote, kind: KindName, object_id: str, body: dict[str, Any], policy: RetryPolicy
 ) -> ServerObject:
     planned = body.get("version")
 
@@ -79,7 +81,7 @@ def update(
     )
 
 
-def archive(remote: Remote, kind: Kind, object_id: str, policy: RetryPolicy) -> ServerObject:
+def archive(remote: Remote, kind: KindName, object_id: str, policy: RetryPolicy) -> ServerObject:
     def check() -> ServerObject | None:
         current = remote.retrieve(kind, object_id)
         return current if current.data.get("archived_at") else None
@@ -117,7 +119,7 @@ def _with_retries(
 
 
 def _find_created(
-    remote: Remote, kind: Kind, body: dict[str, Any], since: datetime
+    remote: Remote, kind: KindName, body: dict[str, Any], since: datetime
 ) -> ServerObject | None:
     """The object a lost create made, recognised by its key and digest markers."""
     markers = body["metadata"]

@@ -6,7 +6,7 @@ import click
 
 from agentform.cli.app import App
 from agentform.errors import UserError
-from agentform.remote.state import Kind
+from agentform.remote.state import KindName
 
 CONSENT = (
     "Importing marks each object with agentform.key so agentform manages it from now on; "
@@ -73,7 +73,7 @@ def environment(app: App, environment_id: str, key: str | None) -> None:
     _run(app, ("environment", environment_id, key))
 
 
-def _run(app: App, one: tuple[Kind, str, str | None] | None) -> None:
+def _run(app: App, one: tuple[KindName, str, str | None] | None) -> None:
     from agentform.apply.adopt import import_objects, unmarked
     from agentform.manifests.project import in_workspace
     from agentform.pins.model import load_or_empty

@@ -77,7 +77,7 @@ def check(app: App, offline: bool) -> None:
             problems += check_online(project, remote)
     if problems:
         raise ManifestErrors(locate(project, problems))
-    count = len(project.pins.agents) + len(project.pins.environments)
+    count = len(project.pins)
     where = "offline" if offline else "against the server"
     click.echo(f"ok: {count} pins in {app.pins_path} checked {where}")
 

@@ -47,10 +47,7 @@ def validate(app: App, strict: bool) -> None:
         click.echo(f"ok  {'eval':<11} {suite.name:<20} {suite.path} ({cases})")
     pins = project.pins
     state = "ok " if app.pins_path.exists() else "new"
-    click.echo(
-        f"{state} {'pins':<11} {'':<20} {app.pins_path} "
-        f"({len(pins.agents)} agent, {len(pins.environments)} environment pins)"
-    )
+    click.echo(f"{state} {'pins':<11} {'':<20} {app.pins_path} ({pins.describe()})")
 
 
 COMMANDS = [validate]

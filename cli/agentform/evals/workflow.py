@@ -19,10 +19,11 @@ from agentform.errors import LookupKeyError, UserError
 from agentform.evals.results import Comparison, VersionScore, decide, score_version
 from agentform.evals.runner import Progress, Target, run_suite
 from agentform.evals.suite import Suite
+from agentform.kinds import server_spec
+from agentform.kinds.shape import digest
 from agentform.manifests.project import Project
 from agentform.pins.model import AgentPin
 from agentform.plan.build import Change
-from agentform.plan.normalize import digest, server_spec
 from agentform.remote.client import NotFoundError, Remote
 from agentform.remote.state import ServerObject
 
@@ -117,17 +118,18 @@ def promote(
     if suite.agent != key:
         raise UserError(f"suite {suite_name!r} evaluates agent {suite.agent!r}, not {key!r}")
     pin = agent_pin(project, key)
+    pinned = pinned_version(pin)
     target = resolve(remote, pin, to, key)
     version = target.version or 0
-    if version == pin.version:
-        return Promotion(key, pin.version, version, None)
-    comparison = compare(project, remote, suite, version, pin.version, options, progress)
+    if version == pinned:
+        return Promotion(key, pinned, version, None)
+    comparison = compare(project, remote, suite, version, pinned, options, progress)
     if comparison.decision.passed:
         moved = AgentPin(
             pin.id, version, digest(server_spec("agent", target.data)), evidence(comparison)
         )
         _write_pin(project, key, pin, moved)
-    return Promotion(key, pin.version, version, comparison)
+    return Promotion(key, pinned, version, comparison)
 
 
 def make_gate(project: Project, remote: Remote, options: EvalOptions) -> Gate:
@@ -142,7 +144,8 @@ def make_gate(project: Project, remote: Remote, options: EvalOptions) -> Gate:
             return GateVerdict(True, "no pinned version to compare with")
         version = created.version or 0
         found = tuple(
-            compare(project, remote, s, version, pin.version, options, _quiet) for s in suites
+            compare(project, remote, s, version, pinned_version(pin), options, _quiet)
+            for s in suites
         )
         refused = [c for c in found if not c.decision.passed]
         message = "; ".join(f"{c.suite}: {c.decision.reason}" for c in refused or found)
@@ -168,9 +171,17 @@ def resolve(remote: Remote, pin: AgentPin, ref: str, key: str) -> ServerObject:
 
 def agent_pin(project: Project, key: str) -> AgentPin:
     try:
-        return project.pins.agent(key)
+        pin = project.pins.agent(key)
     except LookupKeyError as exc:
         raise UserError(f"{exc}; evals run pinned agents: run `agentform apply` first") from None
+    return pin
+
+
+def pinned_version(pin: AgentPin) -> int:
+    """An agent pin's version (the pins reader requires one for every agent)."""
+    if pin.version is None:
+        raise UserError(f"the pin of {pin.id} has no version")
+    return pin.version
 
 
 def evidence(comparison: Comparison, now: datetime | None = None) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Load and validate the estate's manifests into typed desired state.
 
-One resource per file: `agents/<key>.yaml`, `environments/<key>.yaml`. The file stem is
-the key. Every problem in every file is collected and raised together as
-`ManifestErrors`, before anything talks to a server. No SDK import here.
+One resource per file, in the directory of its kind (`agents/<key>.yaml`,
+`environments/<key>.yaml`, ...; see agentform.kinds). The file stem is the key. Every
+problem in every file is collected and raised together as `ManifestErrors`, before
+anything talks to a server. No SDK import here.
 """
 
 from __future__ import annotations
@@ -14,19 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from agentform.errors import ManifestError, ManifestErrors, UserError
+from agentform.kinds import BY_NAME, KINDS, Kind
 from agentform.manifests.schemacheck import load_document
 from agentform.manifests.schemas import KEY_PATTERN
-from agentform.manifests.semantics import (
-    check_agent,
-    check_environment,
-    model_warnings,
-    resolve_system_file,
-)
 from agentform.manifests.yamlsrc import Source
-from agentform.remote.state import Kind
 
-DIRECTORIES: dict[Kind, str] = {"agent": "agents", "environment": "environments"}
-SUFFIXES = (".yaml", ".yml")
 _KEY = re.compile(KEY_PATTERN)
 
 
@@ -34,27 +27,39 @@ _KEY = re.compile(KEY_PATTERN)
 class Manifest:
     """One resource as the manifest wants it: `spec` is the API create body."""
 
-    kind: Kind
+    kind: str
     key: str
     path: Path
     spec: Mapping[str, Any]
     source: Source = field(repr=False, compare=False)
-    system_file: Path | None = None
+    files: tuple[Path, ...] = ()  # files the manifest pulled in (a prompt, a skill's files)
+
+    @property
+    def system_file(self) -> Path | None:
+        """An agent's prompt file, when it has one."""
+        return self.files[0] if self.kind == "agent" and self.files else None
 
 
 @dataclass(frozen=True)
 class Estate:
     root: Path
-    agents: Mapping[str, Manifest]
-    environments: Mapping[str, Manifest]
+    manifests: Mapping[str, Mapping[str, Manifest]]  # kind name -> key -> manifest
     warnings: tuple[ManifestError, ...] = ()  # allowed, but probably a mistake
 
-    def of_kind(self, kind: Kind) -> Mapping[str, Manifest]:
-        return self.agents if kind == "agent" else self.environments
+    def of_kind(self, kind: str) -> Mapping[str, Manifest]:
+        return self.manifests.get(kind, {})
+
+    @property
+    def agents(self) -> Mapping[str, Manifest]:
+        return self.of_kind("agent")
+
+    @property
+    def environments(self) -> Mapping[str, Manifest]:
+        return self.of_kind("environment")
 
     def __iter__(self) -> Iterator[Manifest]:
-        yield from self.agents.values()
-        yield from self.environments.values()
+        for kind in KINDS:
+            yield from self.of_kind(kind.name).values()
 
 
 def load_estate(root: Path) -> Estate:
@@ -63,43 +68,41 @@ def load_estate(root: Path) -> Estate:
         raise UserError(f"{root} is not a directory")
     errors: list[ManifestError] = []
     warnings: list[ManifestError] = []
-    loaded: dict[Kind, dict[str, Manifest]] = {"agent": {}, "environment": {}}
-    for kind, directory in DIRECTORIES.items():
-        for key, path in _discover(root / directory, errors):
-            manifest = _load_one(kind, key, path, errors, warnings)
+    loaded: dict[str, dict[str, Manifest]] = {}
+    for kind in KINDS:
+        found = loaded.setdefault(kind.name, {})
+        for key, path in _discover(kind, root, errors):
+            manifest = _load_one(kind, key, path, root, errors, warnings)
             if manifest is not None:
-                loaded[kind][key] = manifest
-        errors.extend(_duplicate_names(loaded[kind]))
+                found[key] = manifest
+        errors.extend(_duplicate_names(found))
     if errors:
         raise ManifestErrors(errors)
-    if not loaded["agent"] and not loaded["environment"]:
+    if not any(loaded.values()):
+        dirs = " or ".join(f"{k.plural}/<key>.yaml" for k in KINDS[:2])
         raise UserError(
-            f"no manifests in {root}: expected agents/<key>.yaml or environments/<key>.yaml "
-            "(use --dir to point at the estate)"
+            f"no manifests in {root}: expected {dirs} (use --dir to point at the estate)"
         )
     return Estate(
-        root=root,
-        agents=loaded["agent"],
-        environments=loaded["environment"],
-        warnings=tuple(sorted(warnings, key=ManifestError.sort_key)),
+        root=root, manifests=loaded, warnings=tuple(sorted(warnings, key=ManifestError.sort_key))
     )
 
 
-def load_manifest(kind: Kind, path: Path) -> Manifest:
+def load_manifest(kind: str, path: Path, root: Path) -> Manifest:
     """One manifest file on its own; raises ManifestErrors listing its problems."""
     errors: list[ManifestError] = []
-    manifest = _load_one(kind, path.stem, path, errors)
+    manifest = _load_one(BY_NAME[kind], path.stem, path, root, errors)
     if manifest is None:
         raise ManifestErrors(errors)
     return manifest
 
 
-def _discover(directory: Path, errors: list[ManifestError]) -> Iterator[tuple[str, Path]]:
-    if not directory.is_dir():
-        return
+def _discover(kind: Kind, root: Path, errors: list[ManifestError]) -> Iterator[tuple[str, Path]]:
     seen: dict[str, Path] = {}
-    for path in sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file()):
+    for path in kind.discover(root):
         key = path.stem
+        if not path.is_file():
+            continue
         if not _KEY.match(key):
             errors.append(ManifestError(path=path, message=_bad_key(key)))
         elif key in seen:
@@ -122,27 +125,23 @@ def _load_one(
     kind: Kind,
     key: str,
     path: Path,
+    root: Path,
     errors: list[ManifestError],
     warnings: list[ManifestError] | None = None,
 ) -> Manifest | None:
-    loaded = load_document(path, kind, errors)
+    loaded = load_document(path, kind.schema or kind.name, errors)
     if loaded is None:
         return None
     data, source, found = loaded
-    found += check_agent(data, source) if kind == "agent" else check_environment(data, source)
-    if kind == "agent" and warnings is not None:
-        warnings += model_warnings(data, source)
-    spec, system_file = dict(data), None
-    if kind == "agent" and "system_file" in data:
-        system_file, text = resolve_system_file(data, source, found)
-        spec.pop("system_file")
-        spec["system"] = text
+    found += kind.check(data, source)
+    if warnings is not None:
+        warnings += kind.warnings(data, source)
+    spec, files = kind.read_files(data, source, root, found)
     errors.extend(found)
     if found:
         return None
-    return Manifest(
-        kind=kind, key=key, path=path, spec=spec, source=source, system_file=system_file
-    )
+    paths = tuple(f.path for f in files)
+    return Manifest(kind=kind.name, key=key, path=path, spec=spec, source=source, files=paths)
 
 
 def _duplicate_names(manifests: Mapping[str, Manifest]) -> Iterator[ManifestError]:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from agentform.pins.model import (
     SCHEMA_VERSION,
+    SECTIONS,
     AgentPin,
     EnvironmentPin,
+    Pin,
     Pins,
     dumps,
     load,
@@ -27,8 +29,10 @@ from agentform.pins.model import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "SECTIONS",
     "AgentPin",
     "EnvironmentPin",
+    "Pin",
     "Pins",
     "dumps",
     "load",

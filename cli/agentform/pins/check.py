@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from agentform.errors import ManifestError
+from agentform.kinds import KINDS, Kind
+from agentform.kinds.shape import digest
 from agentform.manifests.project import Project
 from agentform.manifests.yamlsrc import FieldPath, Source, load_yaml
-from agentform.pins.model import AgentPin
-from agentform.plan.normalize import digest, server_spec
+from agentform.pins.model import Pin
 from agentform.remote.client import NotFoundError, Remote
 from agentform.remote.state import RemoteState, ServerObject
 
@@ -28,20 +29,18 @@ class Problem:
 
 def check_offline(project: Project) -> list[Problem]:
     found = []
-    for section, pinned, manifests in (
-        ("agents", project.pins.agents, project.estate.agents),
-        ("environments", project.pins.environments, project.estate.environments),
-    ):
+    for each in KINDS:
+        pinned, manifests = project.pins.section(each.plural), project.estate.of_kind(each.name)
         for key in sorted(set(pinned) - set(manifests)):
             found.append(
-                Problem((section, key), f"no manifest for {key}; remove the pin or restore it")
+                Problem((each.plural, key), f"no manifest for {key}; remove the pin or restore it")
             )
     return found
 
 
 def check_online(project: Project, remote: Remote) -> list[Problem]:
     state = remote.read_state()
-    found = [*_agents(project, remote, state), *_environments(project, remote, state)]
+    found = [p for each in KINDS for p in _section(each, project, remote, state)]
     return sorted(found, key=lambda p: tuple(str(part) for part in p.at))
 
 
@@ -55,51 +54,48 @@ def locate(project: Project, problems: list[Problem]) -> list[ManifestError]:
     return [source.error(p.at, p.message) for p in problems]
 
 
-def _agents(project: Project, remote: Remote, state: RemoteState) -> Iterator[Problem]:
-    live = state.by_id("agent")
-    for key, pin in sorted(project.pins.agents.items()):
-        at = ("agents", key)
+def _section(of: Kind, project: Project, remote: Remote, state: RemoteState) -> Iterator[Problem]:
+    live = state.by_id(of.name)
+    for key, pin in sorted(project.pins.section(of.plural).items()):
+        at = (of.plural, key)
         latest = live.get(pin.id)
         if latest is None:
-            yield Problem((*at, "id"), _gone(remote, "agent", pin.id))
+            yield Problem((*at, "id"), _gone(remote, of.name, pin.id))
+            continue
+        if not of.versioned or pin.version is None:
             continue
         if latest.version is not None and pin.version > latest.version:
             yield Problem(
                 (*at, "version"), f"v{pin.version} does not exist (latest is v{latest.version})"
             )
             continue
-        yield from _digest(remote, key, pin, latest)
+        yield from _digest(of, remote, key, pin, latest)
 
 
-def _digest(remote: Remote, key: str, pin: AgentPin, latest: ServerObject) -> Iterator[Problem]:
-    pinned = latest if pin.version == latest.version else _retrieve(remote, pin)
+def _digest(
+    of: Kind, remote: Remote, key: str, pin: Pin, latest: ServerObject
+) -> Iterator[Problem]:
+    pinned = latest if pin.version == latest.version else _retrieve(of, remote, pin)
     if pinned is None:
-        yield Problem(("agents", key, "version"), f"v{pin.version} does not exist on the server")
-    elif digest(server_spec("agent", pinned.data)) != pin.digest:
+        yield Problem((of.plural, key, "version"), f"v{pin.version} does not exist on the server")
+    elif digest(of.actual(pinned.data)) != pin.digest:
         yield Problem(
-            ("agents", key, "digest"),
+            (of.plural, key, "digest"),
             f"does not match v{pin.version} on the server: the pin was edited by hand, "
             f"or points at another version; re-pin with `agentform pin {key} {pin.version}`",
         )
 
 
-def _environments(project: Project, remote: Remote, state: RemoteState) -> Iterator[Problem]:
-    live = state.by_id("environment")
-    for key, pin in sorted(project.pins.environments.items()):
-        if pin.id not in live:
-            yield Problem(("environments", key, "id"), _gone(remote, "environment", pin.id))
-
-
-def _retrieve(remote: Remote, pin: AgentPin) -> ServerObject | None:
+def _retrieve(of: Kind, remote: Remote, pin: Pin) -> ServerObject | None:
     try:
-        return remote.retrieve("agent", pin.id, version=pin.version)
+        return remote.retrieve(of.name, pin.id, version=pin.version)
     except NotFoundError:
         return None
 
 
 def _gone(remote: Remote, kind: str, object_id: str) -> str:
     try:
-        obj = remote.retrieve("agent" if kind == "agent" else "environment", object_id)
+        obj = remote.retrieve(kind, object_id)
     except NotFoundError:
         return f"{kind} {object_id} does not exist on the server"
     return (

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from agentform import pins as pinsfile
 from agentform.errors import AgentformError, UserError
-from agentform.pins.model import Pins
+from agentform.pins.model import SECTIONS, Pin, Pins
 
 _SEP = "\x1f"
 
@@ -115,23 +115,23 @@ def _parse(text: str | None) -> Pins:
 
 
 def _moves(before: Pins, after: Pins) -> Iterator[tuple[str, str, str, str, bool]]:
-    for key in sorted(set(before.agents) | set(after.agents)):
-        old, new = before.agents.get(key), after.agents.get(key)
-        if old == new or (old and new and (old.id, old.version) == (new.id, new.version)):
-            continue
-        was = f"v{old.version}" if old else "new"
-        now = f"v{new.version}" if new else "removed"
-        if old and new and old.id != new.id:
-            was, now = f"{old.id} v{old.version}", f"{new.id} v{new.version}"
-        back = bool(old and new and old.id == new.id and new.version < old.version)
-        yield "agent", key, was, now, back
-    for key in sorted(set(before.environments) | set(after.environments)):
-        old_env, new_env = before.environments.get(key), after.environments.get(key)
-        if old_env != new_env:
-            yield (
-                "environment",
-                key,
-                old_env.id if old_env else "new",
-                new_env.id if new_env else "removed",
-                False,
-            )
+    for section in SECTIONS:
+        kind = section.removesuffix("s")
+        olds, news = before.section(section), after.section(section)
+        for key in sorted(set(olds) | set(news)):
+            moved = _move(olds.get(key), news.get(key))
+            if moved is not None:
+                yield (kind, key, *moved)
+
+
+def _move(old: Pin | None, new: Pin | None) -> tuple[str, str, bool] | None:
+    if old == new or (old and new and (old.id, old.version) == (new.id, new.version)):
+        return None
+    if (old or new) and (old or new).version is None:  # type: ignore[union-attr]
+        return (old.id if old else "new", new.id if new else "removed", False)
+    was = f"v{old.version}" if old else "new"
+    now = f"v{new.version}" if new else "removed"
+    if old and new and old.id != new.id:
+        was, now = f"{old.id} v{old.version}", f"{new.id} v{new.version}"
+    back = bool(old and new and old.id == new.id and (new.version or 0) < (old.version or 0))
+    return was, now, back

@@ -36,36 +36,82 @@ HEADER = (
     "# Written by `agentform apply`, `pin` and `promote`. Callers read it to create sessions.\n"
     "# Review changes to it like code; revert a change to roll it back.\n"
 )
+# One section per resource kind, in file order. Versioned kinds pin `id, version, digest`;
+# the others pin `id`. agents and environments are always written (callers expect them).
+SECTIONS = ("agents", "environments", "skills", "deployments", "vaults", "memory_stores")
+VERSIONED = frozenset({"agents", "skills"})
+ALWAYS = ("agents", "environments")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-_ID = {
-    "agent": re.compile(r"^agent_[A-Za-z0-9]+$"),
-    "environment": re.compile(r"^env_[A-Za-z0-9]+$"),
-}
+_ID = re.compile(r"^[a-z]+_[A-Za-z0-9]+$")
+_ID_PREFIX = {"agents": "agent_", "environments": "env_"}
 
 
 @dataclass(frozen=True)
-class AgentPin:
+class Pin:
+    """What callers use of one resource: its id, and for versioned kinds the version (and
+    the digest of the spec that version holds on the server)."""
+
     id: str
-    version: int
-    digest: str
+    version: int | None = None
+    digest: str | None = None
     evidence: Mapping[str, Any] | None = None  # what `promote` measured (see pins.evidence)
 
 
-@dataclass(frozen=True)
-class EnvironmentPin:
-    id: str
+AgentPin = Pin  # the names callers and older code use
+EnvironmentPin = Pin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Pins:
-    agents: Mapping[str, AgentPin] = field(default_factory=dict)
-    environments: Mapping[str, EnvironmentPin] = field(default_factory=dict)
+    """Every pin, by section (`agents`, `environments`, ...) and key."""
+
+    sections: Mapping[str, Mapping[str, Pin]]
     workspace_id: str | None = None
     path: Path | None = field(default=None, compare=False)
+
+    def __init__(
+        self,
+        sections: Mapping[str, Mapping[str, Pin]] | None = None,
+        *,
+        workspace_id: str | None = None,
+        path: Path | None = None,
+        **by_section: Mapping[str, Pin],
+    ) -> None:
+        merged = {**(sections or {}), **by_section}
+        unknown = set(merged) - set(SECTIONS)
+        if unknown:
+            raise ValueError(f"unknown pins sections: {', '.join(sorted(unknown))}")
+        cleaned = {name: dict(merged[name]) for name in SECTIONS if merged.get(name)}
+        object.__setattr__(self, "sections", cleaned)
+        object.__setattr__(self, "workspace_id", workspace_id)
+        object.__setattr__(self, "path", path)
+
+    @property
+    def agents(self) -> Mapping[str, Pin]:
+        return self.section("agents")
+
+    @property
+    def environments(self) -> Mapping[str, Pin]:
+        return self.section("environments")
+
+    def section(self, name: str) -> Mapping[str, Pin]:
+        return self.sections.get(name, {})
+
+    def get(self, section: str, key: str) -> Pin | None:
+        return self.section(section).get(key)
+
+    def __len__(self) -> int:
+        return sum(len(pins) for pins in self.sections.values())
+
+    def describe(self) -> str:
+        """`1 agent, 1 environment pins`: agents and environments, and any other section."""
+        shown = [s for s in SECTIONS if s in ALWAYS or self.section(s)]
+        parts = [f"{len(self.section(s))} {s.removesuffix('s').replace('_', ' ')}" for s in shown]
+        return ", ".join(parts) + " pins"
 
     def session_params(self, agent: str, environment: str | None = None) -> dict[str, Any]:
         """Keyword arguments for `client.beta.sessions.create(**...)`.
@@ -78,32 +124,32 @@ class Pins:
             "environment_id": self._environment_for_session(environment).id,
         }
 
-    def agent(self, key: str) -> AgentPin:
+    def agent(self, key: str) -> Pin:
         if key not in self.agents:
             raise LookupKeyError(kind="agent", key=key, known=list(self.agents), where=self._where)
         return self.agents[key]
 
-    def environment(self, key: str) -> EnvironmentPin:
+    def environment(self, key: str) -> Pin:
         if key not in self.environments:
             raise LookupKeyError(
                 kind="environment", key=key, known=list(self.environments), where=self._where
             )
         return self.environments[key]
 
-    def with_agent(self, key: str, pin: AgentPin | None) -> Pins:
-        """A copy with one agent pin set (or removed when `pin` is None)."""
-        agents = {k: v for k, v in self.agents.items() if k != key}
+    def with_pin(self, section: str, key: str, pin: Pin | None) -> Pins:
+        """A copy with one pin set (or removed when `pin` is None)."""
+        entries = {k: v for k, v in self.section(section).items() if k != key}
         if pin is not None:
-            agents[key] = pin
-        return replace(self, agents=agents)
+            entries[key] = pin
+        return replace(self, sections={**self.sections, section: entries})
 
-    def with_environment(self, key: str, pin: EnvironmentPin | None) -> Pins:
-        environments = {k: v for k, v in self.environments.items() if k != key}
-        if pin is not None:
-            environments[key] = pin
-        return replace(self, environments=environments)
+    def with_agent(self, key: str, pin: Pin | None) -> Pins:
+        return self.with_pin("agents", key, pin)
 
-    def _environment_for_session(self, key: str | None) -> EnvironmentPin:
+    def with_environment(self, key: str, pin: Pin | None) -> Pins:
+        return self.with_pin("environments", key, pin)
+
+    def _environment_for_session(self, key: str | None) -> Pin:
         if key is not None:
             return self.environment(key)
         if len(self.environments) == 1:
@@ -152,18 +198,24 @@ def dumps(pins: Pins) -> str:
     out = [HEADER, f"schema_version: {SCHEMA_VERSION}\n"]
     if pins.workspace_id is not None:
         out.append(f"workspace_id: {_scalar(pins.workspace_id)}\n")
-    out.append("agents:\n" if pins.agents else "agents: {}\n")
-    for key, pin in sorted(pins.agents.items()):
-        out.append(
-            f"  {_scalar(key)}:\n    id: {_scalar(pin.id)}\n    version: {pin.version}\n"
-            f"    digest: {_scalar(pin.digest)}\n"
-        )
-        if pin.evidence is not None:
-            out.append(dump_evidence(pin.evidence, indent=4))
-    out.append("environments:\n" if pins.environments else "environments: {}\n")
-    for key, env in sorted(pins.environments.items()):
-        out.append(f"  {_scalar(key)}:\n    id: {_scalar(env.id)}\n")
+    for name in SECTIONS:
+        section = pins.section(name)
+        if section or name in ALWAYS:
+            out.append(f"{name}:\n" if section else f"{name}: {{}}\n")
+        for key, pin in sorted(section.items()):
+            out.append(_entry(key, pin))
     return "".join(out)
+
+
+def _entry(key: str, pin: Pin) -> str:
+    text = f"  {_scalar(key)}:\n    id: {_scalar(pin.id)}\n"
+    if pin.version is not None:
+        text += f"    version: {pin.version}\n"
+    if pin.digest is not None:
+        text += f"    digest: {_scalar(pin.digest)}\n"
+    if pin.evidence is not None:
+        text += dump_evidence(pin.evidence, indent=4)
+    return text
 
 
 def _scalar(text: str) -> str:
@@ -231,20 +283,19 @@ class _Reader:
         self._fields(
             data,
             (),
-            required=("schema_version", "agents", "environments"),
-            optional=("workspace_id",),
+            required=("schema_version", *ALWAYS),
+            optional=("workspace_id", *SECTIONS[len(ALWAYS) :]),
         )
         self._schema_version(data["schema_version"])
         workspace = data.get("workspace_id")
         if workspace is not None and not isinstance(workspace, str):
             raise self.fail(("workspace_id",), "expected a string")
-        agents = {k: self._agent(k, v) for k, v in self._section(data, "agents").items()}
-        environments = {
-            k: self._environment(k, v) for k, v in self._section(data, "environments").items()
+        sections = {
+            name: {k: self._pin(name, k, v) for k, v in self._section(data, name).items()}
+            for name in SECTIONS
+            if name in data
         }
-        return Pins(
-            agents=agents, environments=environments, workspace_id=workspace, path=self.source.path
-        )
+        return Pins(sections, workspace_id=workspace, path=self.source.path)
 
     def _schema_version(self, version: Any) -> None:
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
@@ -267,10 +318,14 @@ class _Reader:
                 raise self.fail((name, key), f"{key!r} is not a valid key")
         return section
 
-    def _agent(self, key: str, entry: Any) -> AgentPin:
-        at = ("agents", key)
+    def _pin(self, section: str, key: str, entry: Any) -> Pin:
+        at = (section, key)
+        if section not in VERSIONED:
+            self._fields(entry, at, required=("id",))
+            self._id(entry["id"], section, (*at, "id"))
+            return Pin(entry["id"])
         self._fields(entry, at, required=("id", "version", "digest"), optional=("evidence",))
-        self._match(entry["id"], _ID["agent"], (*at, "id"), "an agent id (agent_...)")
+        self._id(entry["id"], section, (*at, "id"))
         version = entry["version"]
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             raise self.fail((*at, "version"), f"expected a version number >= 1, got {version!r}")
@@ -278,13 +333,14 @@ class _Reader:
         evidence = entry.get("evidence")
         if evidence is not None:
             evidence = check_evidence(evidence, (*at, "evidence"), self.fail)
-        return AgentPin(entry["id"], version, entry["digest"], evidence)
+        return Pin(entry["id"], version, entry["digest"], evidence)
 
-    def _environment(self, key: str, entry: Any) -> EnvironmentPin:
-        at = ("environments", key)
-        self._fields(entry, at, required=("id",))
-        self._match(entry["id"], _ID["environment"], (*at, "id"), "an environment id (env_...)")
-        return EnvironmentPin(id=entry["id"])
+    def _id(self, value: Any, section: str, at: tuple[str | int, ...]) -> None:
+        prefix = _ID_PREFIX.get(section)
+        ok = isinstance(value, str) and _ID.match(value) and value.startswith(prefix or "")
+        if not ok:
+            what = f"an {section.removesuffix('s')} id ({prefix}...)" if prefix else "an id"
+            raise self.fail(at, f"expected {what}, got {value!r}")
 
     def _fields(
         self,

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from agentform import pins as pinsfile
 from agentform.errors import LookupKeyError, UserError
+from agentform.kinds import server_spec
+from agentform.kinds.shape import digest
 from agentform.manifests.project import Project
 from agentform.pins.model import AgentPin
-from agentform.plan.normalize import digest, server_spec
 from agentform.remote.client import NotFoundError, Remote
 from agentform.remote.state import ServerObject
 
@@ -59,7 +60,7 @@ def _version(remote: Remote, key: str, agent_id: str, version: int) -> ServerObj
     try:
         return remote.retrieve("agent", agent_id, version=version)
     except NotFoundError:
-        versions = [v.version for v in remote.versions(agent_id)]
+        versions = [v.version for v in remote.versions("agent", agent_id)]
         listing = ", ".join(f"v{v}" for v in versions)
         raise UserError(
             f"agent {key} ({agent_id}) has no version {version}; it has {listing}"

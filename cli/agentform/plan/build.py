@@ -12,30 +12,23 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from agentform.errors import UserError
+from agentform.kinds import KINDS, Kind, rank
+from agentform.kinds.shape import digest, resolve_wildcards
 from agentform.manifests.estate import Estate, Manifest
-from agentform.pins.model import AgentPin, EnvironmentPin, Pins
+from agentform.pins.model import Pin, Pins
 from agentform.plan.fielddiff import FieldChange, additions, field_changes
-from agentform.plan.normalize import (
-    AGENT_FIELDS,
-    ENVIRONMENT_FIELDS,
-    desired_spec,
-    digest,
-    resolve_wildcards,
-    server_spec,
-)
 from agentform.plan.requests import create_body, update_body
-from agentform.remote.state import Kind, RemoteState, ServerObject
+from agentform.remote.state import KindName, RemoteState, ServerObject
 
 Action = Literal["create", "update", "replace", "pin", "archive", "noop"]
 ACTIONS: tuple[Action, ...] = ("create", "update", "replace", "pin", "archive", "noop")
-KINDS: tuple[Kind, ...] = ("agent", "environment")
 
 
 @dataclass(frozen=True)
 class Change:
     """What apply will do to one resource, with everything needed to do it."""
 
-    kind: Kind
+    kind: KindName
     key: str
     action: Action
     name: str
@@ -49,15 +42,15 @@ class Change:
 
     @property
     def order(self) -> tuple[int, str, bool, str]:
-        """Agents then environments, by key; a key's archives after its live resource."""
-        return (KINDS.index(self.kind), self.key, self.action == "archive", self.id or "")
+        """By kind (agents, environments, ...), then key; a key's archives after its live one."""
+        return (rank(self.kind), self.key, self.action == "archive", self.id or "")
 
 
 @dataclass(frozen=True)
 class Note:
     """Something to know that apply will not change: a held pin, a stray object."""
 
-    kind: Kind
+    kind: KindName
     key: str
     code: str  # held | adopted | stray | missing
     message: str
@@ -72,7 +65,7 @@ class Drift:
     (`after`); the plan's update for the same resource changes them back.
     """
 
-    kind: Kind
+    kind: KindName
     key: str
     id: str
     fields: tuple[FieldChange, ...]
@@ -106,12 +99,12 @@ def build_plan(
     changes: list[Change] = []
     notes: list[Note] = []
     drift: list[Drift] = []
-    for kind in KINDS:
-        planner = _KindPlanner(kind, state, pins, wanted)
-        for manifest in estate.of_kind(kind).values():
+    for each in KINDS:
+        planner = _KindPlanner(each, state, pins, wanted)
+        for manifest in estate.of_kind(each.name).values():
             if wanted is None or manifest.key in wanted:
                 changes.append(planner.plan(manifest))
-        changes.extend(planner.archives(estate.of_kind(kind)))
+        changes.extend(planner.archives(estate.of_kind(each.name)))
         notes.extend(planner.notes)
         drift.extend(planner.drift)
     return Plan(tuple(sorted(changes, key=lambda c: c.order)), tuple(notes), tuple(drift))
@@ -121,7 +114,7 @@ def _targets(targets: Iterable[str], estate: Estate, pins: Pins) -> set[str] | N
     chosen = set(targets)
     if not chosen:
         return None
-    known = {m.key for m in estate} | set(pins.agents) | set(pins.environments)
+    known = {m.key for m in estate} | {key for section in pins.sections.values() for key in section}
     unknown = sorted(chosen - known)
     if unknown:
         raise UserError(
@@ -131,13 +124,12 @@ def _targets(targets: Iterable[str], estate: Estate, pins: Pins) -> set[str] | N
 
 
 class _KindPlanner:
-    def __init__(self, kind: Kind, state: RemoteState, pins: Pins, wanted: set[str] | None):
-        self.kind = kind
-        self.pins: Mapping[str, AgentPin | EnvironmentPin] = (
-            pins.agents if kind == "agent" else pins.environments
-        )
-        self.live = state.by_id(kind)
-        self.marked = state.by_key(kind)
+    def __init__(self, of: Kind, state: RemoteState, pins: Pins, wanted: set[str] | None):
+        self.of = of
+        self.kind = of.name
+        self.pins: Mapping[str, Pin] = pins.section(of.plural)
+        self.live = state.by_id(of.name)
+        self.marked = state.by_key(of.name)
         self.wanted = wanted
         self.matched: set[str] = set()
         self.notes: list[Note] = []
@@ -145,25 +137,23 @@ class _KindPlanner:
 
     def plan(self, manifest: Manifest) -> Change:
         obj = self._match(manifest.key)
-        marker = digest(desired_spec(self.kind, manifest.spec))
+        marker = digest(self.of.desired(manifest.spec))
         if obj is None:
             return self._create(manifest, marker)
         self.matched.add(obj.id)
         self._note_held(manifest.key, obj)
-        actual = server_spec(self.kind, obj.data)
-        desired = resolve_wildcards(desired_spec(self.kind, manifest.spec), actual)
-        fields = field_changes(actual, desired, self._fields)
+        actual = self.of.actual(obj.data)
+        desired = resolve_wildcards(self.of.desired(manifest.spec), actual)
+        fields = field_changes(actual, desired, self.of.fields)
         same = Change(
             kind=self.kind, key=manifest.key, action="noop", name=manifest.spec["name"], id=obj.id
         )
-        if self.kind == "environment" and _config_type(desired) != _config_type(actual):
+        reason = self.of.replacement(desired, actual)
+        if reason is not None:
             body = create_body(self.kind, manifest.key, manifest.spec, marker)
-            reason = (
-                f"config.type {_config_type(actual)} -> {_config_type(desired)} needs a new one"
-            )
             return replace(same, action="replace", fields=fields, body=body, reason=reason)
         if fields and obj.applied_digest == marker:
-            outside = field_changes(desired, actual, self._fields)
+            outside = field_changes(desired, actual, self.of.fields)
             self.drift.append(Drift(self.kind, manifest.key, obj.id, outside))
         if fields:
             body = update_body(
@@ -220,10 +210,6 @@ class _KindPlanner:
                         "nor a pin here; left alone",
                     )
 
-    @property
-    def _fields(self) -> tuple[str, ...]:
-        return AGENT_FIELDS if self.kind == "agent" else ENVIRONMENT_FIELDS
-
     def _wants(self, key: str) -> bool:
         return self.wanted is None or key in self.wanted
 
@@ -259,13 +245,13 @@ class _KindPlanner:
             key=manifest.key,
             action="create",
             name=manifest.spec["name"],
-            fields=additions(dict(manifest.spec), self._fields),
+            fields=additions(dict(manifest.spec), self.of.fields),
             body=create_body(self.kind, manifest.key, manifest.spec, marker),
         )
 
     def _note_held(self, key: str, obj: ServerObject) -> None:
         pin = self.pins.get(key)
-        version = getattr(pin, "version", None)
+        version = pin.version if pin is not None else None
         if pin is None or pin.id != obj.id or version is None or obj.version is None:
             return
         if version < obj.version:
@@ -276,7 +262,3 @@ class _KindPlanner:
         self, key: str, code: str, message: str, data: Mapping[str, Any] | None = None
     ) -> None:
         self.notes.append(Note(self.kind, key, code, message, dict(data or {})))
-
-
-def _config_type(spec: Mapping[str, Any]) -> str:
-    return str((spec.get("config") or {}).get("type", "cloud"))

@@ -1,24 +1,28 @@
-"""The request bodies a plan carries: what `apply` sends, exactly as reviewed."""
+"""The request bodies a plan carries: what `apply` sends, exactly as reviewed.
+
+The kind gives the fields (agentform.kinds); this adds agentform's metadata markers
+(`agentform.key`, `agentform.digest`) and, for versioned kinds, the compare-and-swap
+`version=` the update was planned against.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from agentform.kinds import kind
 from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
-from agentform.plan.normalize import environment_config
-from agentform.remote.state import Kind
 
 
-def create_body(kind: Kind, key: str, spec: Mapping[str, Any], marker: str) -> dict[str, Any]:
+def create_body(kind_name: str, key: str, spec: Mapping[str, Any], marker: str) -> dict[str, Any]:
     """The manifest as written, plus agentform's markers in its metadata."""
-    body = dict(spec)
-    body["metadata"] = {**dict(spec.get("metadata") or {}), **_markers(key, marker)}
+    body = kind(kind_name).create_body(spec)
+    body["metadata"] = {**dict(spec.get("metadata") or {}), **markers(key, marker)}
     return body
 
 
 def update_body(
-    kind: Kind,
+    kind_name: str,
     key: str,
     spec: Mapping[str, Any],
     marker: str,
@@ -26,40 +30,15 @@ def update_body(
     version: int | None,
 ) -> dict[str, Any]:
     """Every field the manifest controls, sent explicitly (omitting a field preserves it)."""
-    wanted = {**dict(spec.get("metadata") or {}), **_markers(key, marker)}
+    wanted = {**dict(spec.get("metadata") or {}), **markers(key, marker)}
     stale = {k: None for k in server_metadata if k not in wanted}  # a patch: null deletes
-    body = _agent_fields(spec) if kind == "agent" else _environment_fields(spec)
+    the_kind = kind(kind_name)
+    body = the_kind.update_body(spec)
     body["metadata"] = {**wanted, **stale}
-    if kind == "agent" and version is not None:
+    if the_kind.versioned and version is not None:
         body["version"] = version  # compare-and-swap: 409 if someone changed it since the plan
     return body
 
 
-def _agent_fields(spec: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "name": spec["name"],
-        "model": spec["model"],
-        "description": spec.get("description"),
-        "system": spec.get("system"),
-        "tools": list(spec.get("tools") or []),
-        "mcp_servers": list(spec.get("mcp_servers") or []),
-        "skills": list(spec.get("skills") or []),
-        "multiagent": spec.get("multiagent"),
-        "execution_identity": spec.get("execution_identity"),
-    }
-
-
-def _environment_fields(spec: Mapping[str, Any]) -> dict[str, Any]:
-    # On update, omitted config sub-fields keep their old values: send them all.
-    body = {
-        "name": spec["name"],
-        "description": spec.get("description"),
-        "config": environment_config(spec.get("config")),
-    }
-    if spec.get("scope") is not None:
-        body["scope"] = spec["scope"]
-    return body
-
-
-def _markers(key: str, marker: str) -> dict[str, str]:
+def markers(key: str, marker: str) -> dict[str, str]:
     return {KEY_MARKER: key, DIGEST_MARKER: marker}

@@ -39,22 +39,19 @@ class SavedPlan:
 
 def basis_of(project: Project, state: RemoteState) -> dict[str, Any]:
     """What the plan was made from, keyed so that a difference reads as a sentence."""
-    managed_ids = {p.id for p in project.pins.agents.values()} | {
-        p.id for p in project.pins.environments.values()
-    }
+    managed_ids = {p.id for section in project.pins.sections.values() for p in section.values()}
     server = {
         f"{obj.kind} {obj.key or '-'} ({obj.id})": {
             "version": obj.version,
             "updated_at": obj.updated_at,
         }
-        for obj in (*state.agents, *state.environments)
+        for obj in state.all()
         if obj.key is not None or obj.id in managed_ids
     }
     files = {}
     for manifest in project.estate:
-        files[str(manifest.path)] = _file_digest(manifest.path)
-        if manifest.system_file is not None:
-            files[str(manifest.system_file)] = _file_digest(manifest.system_file)
+        for path in (manifest.path, *manifest.files):
+            files[str(path)] = _file_digest(path)
     files[str(project.pins_path)] = _file_digest(project.pins_path)
     return {"server": server, "files": files}
 

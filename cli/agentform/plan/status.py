@@ -15,10 +15,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from agentform.kinds import KINDS, Kind, rank
 from agentform.manifests.estate import Estate, Manifest
-from agentform.pins.model import AgentPin, EnvironmentPin, Pins
-from agentform.plan.build import KINDS, Change, Plan, build_plan
-from agentform.remote.state import Kind, RemoteState, ServerObject
+from agentform.pins.model import Pin, Pins
+from agentform.plan.build import Change, Plan, build_plan
+from agentform.remote.state import KindName, RemoteState, ServerObject
 
 State = Literal["unmanaged", "missing", "drifted", "pending", "held", "synced"]
 STATES: tuple[State, ...] = ("unmanaged", "missing", "drifted", "pending", "held", "synced")
@@ -26,7 +27,7 @@ STATES: tuple[State, ...] = ("unmanaged", "missing", "drifted", "pending", "held
 
 @dataclass(frozen=True)
 class Row:
-    kind: Kind
+    kind: KindName
     key: str
     id: str | None
     pinned_version: int | None
@@ -48,20 +49,19 @@ class Row:
 
 def build_status(estate: Estate, state: RemoteState, pins: Pins) -> tuple[Row, ...]:
     plan = build_plan(estate, state, pins)
-    rows = [row for kind in KINDS for row in _rows(kind, estate, state, pins, plan)]
-    return tuple(sorted(rows, key=lambda r: (KINDS.index(r.kind), r.key)))
+    rows = [row for each in KINDS for row in _rows(each, estate, state, pins, plan)]
+    return tuple(sorted(rows, key=lambda r: (rank(r.kind), r.key)))
 
 
-def _rows(kind: Kind, estate: Estate, state: RemoteState, pins: Pins, plan: Plan) -> Iterator[Row]:
-    pinned: Mapping[str, AgentPin | EnvironmentPin] = (
-        pins.agents if kind == "agent" else pins.environments
-    )
+def _rows(of: Kind, estate: Estate, state: RemoteState, pins: Pins, plan: Plan) -> Iterator[Row]:
+    kind = of.name
+    pinned: Mapping[str, Pin] = pins.section(of.plural)
     live = state.by_id(kind)
     changes = {c.key: c for c in plan.changes if c.kind == kind and c.action != "archive"}
     drifted = {d.key for d in plan.drift if d.kind == kind}
     for key in sorted(set(estate.of_kind(kind)) | set(pinned)):
         pin = pinned.get(key)
-        pin_version = getattr(pin, "version", None)
+        pin_version = pin.version if pin is not None else None
         change = changes.get(key)
         obj = live.get(pin.id) if pin else None
         if obj is None and change is not None and change.id is not None:
@@ -77,7 +77,7 @@ def _rows(kind: Kind, estate: Estate, state: RemoteState, pins: Pins, plan: Plan
 def _state(
     key: str,
     manifests: Mapping[str, Manifest],
-    pin: AgentPin | EnvironmentPin | None,
+    pin: Pin | None,
     pin_version: int | None,
     obj: ServerObject | None,
     latest: int | None,

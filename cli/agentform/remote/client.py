@@ -24,7 +24,8 @@ from typing import Any, TypeVar
 import anthropic
 
 from agentform.errors import UserError
-from agentform.remote.state import Kind, RemoteState, ServerObject
+from agentform.kinds import KINDS, kind
+from agentform.remote.state import KindName, RemoteState, ServerObject
 
 PAGE_SIZE = 100
 T = TypeVar("T")
@@ -80,14 +81,14 @@ class Remote:
 
     # -- reads ------------------------------------------------------------------------
 
-    def read_state(self) -> RemoteState:
-        """Every live agent and environment: one list call per page, both kinds at once."""
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            agents = pool.submit(self.objects, "agent")
-            environments = pool.submit(self.objects, "environment")
-            return RemoteState(agents=agents.result(), environments=environments.result())
+    def read_state(self, kinds: tuple[KindName, ...] | None = None) -> RemoteState:
+        """Every live object of each kind: one list call per page, the kinds at once."""
+        names = kinds if kinds is not None else tuple(k.name for k in KINDS)
+        with ThreadPoolExecutor(max_workers=len(names)) as pool:
+            found = {name: pool.submit(self.objects, name) for name in names}
+            return RemoteState({name: future.result() for name, future in found.items()})
 
-    def objects(self, kind: Kind, **filters: Any) -> tuple[ServerObject, ...]:
+    def objects(self, kind: KindName, **filters: Any) -> tuple[ServerObject, ...]:
         """Every live object of a kind (the SDK follows `next_page`), `filters` passed on."""
         resource = self._resource(kind, self.client)
         pages = self._call(
@@ -97,39 +98,41 @@ class Remote:
             ServerObject(kind, item.to_dict(mode="json")) for item in self._items(pages, kind)
         )
 
-    def retrieve(self, kind: Kind, object_id: str, version: int | None = None) -> ServerObject:
+    def retrieve(self, kind: KindName, object_id: str, version: int | None = None) -> ServerObject:
         resource = self._resource(kind, self.client)
         extra = {"version": version} if version is not None else {}
         what = f"retrieve {kind} {object_id}" + (f" v{version}" if version else "")
         item = self._call(lambda: resource.retrieve(object_id, **extra, **self._ws), what)
         return ServerObject(kind, item.to_dict(mode="json"))
 
-    def versions(self, agent_id: str) -> list[ServerObject]:
-        """Every version of one agent, oldest first."""
+    def versions(self, kind_name: KindName, object_id: str) -> list[ServerObject]:
+        """Every version of one object of a versioned kind, oldest first."""
+        resource = self._resource(kind_name, self.client)
         pages = self._call(
-            lambda: self.client.beta.agents.versions.list(agent_id, limit=PAGE_SIZE, **self._ws),
-            f"list versions of {agent_id}",
+            lambda: resource.versions.list(object_id, limit=PAGE_SIZE, **self._ws),
+            f"list versions of {object_id}",
         )
         found = [
-            ServerObject("agent", item.to_dict(mode="json")) for item in self._items(pages, "agent")
+            ServerObject(kind_name, item.to_dict(mode="json"))
+            for item in self._items(pages, kind_name)
         ]
         return sorted(found, key=lambda obj: obj.version or 0)
 
     # -- writes (sent once; see apply.writes) ----------------------------------------------
 
-    def create(self, kind: Kind, body: dict[str, Any]) -> ServerObject:
+    def create(self, kind: KindName, body: dict[str, Any]) -> ServerObject:
         resource = self._resource(kind, self.writer)
         item = self._call(lambda: resource.create(**body, **self._ws), f"create {kind}")
         return ServerObject(kind, item.to_dict(mode="json"))
 
-    def update(self, kind: Kind, object_id: str, body: dict[str, Any]) -> ServerObject:
+    def update(self, kind: KindName, object_id: str, body: dict[str, Any]) -> ServerObject:
         resource = self._resource(kind, self.writer)
         item = self._call(
             lambda: resource.update(object_id, **body, **self._ws), f"update {kind} {object_id}"
         )
         return ServerObject(kind, item.to_dict(mode="json"))
 
-    def archive(self, kind: Kind, object_id: str) -> ServerObject:
+    def archive(self, kind: KindName, object_id: str) -> ServerObject:
         resource = self._resource(kind, self.writer)
         item = self._call(
             lambda: resource.archive(object_id, **self._ws), f"archive {kind} {object_id}"
@@ -138,10 +141,10 @@ class Remote:
 
     # -- plumbing -----------------------------------------------------------------------
 
-    def _resource(self, kind: Kind, client: anthropic.Anthropic) -> Any:
-        return client.beta.agents if kind == "agent" else client.beta.environments
+    def _resource(self, kind_name: KindName, client: anthropic.Anthropic) -> Any:
+        return kind(kind_name).resource(client)
 
-    def _items(self, pages: Any, kind: Kind) -> Iterator[Any]:
+    def _items(self, pages: Any, kind: KindName) -> Iterator[Any]:
         iterator = iter(pages)
         while True:
             item = self._call(lambda: next(iterator, _END), f"list {kind}s")

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any
 
 from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
 
-Kind = Literal["agent", "environment"]
+KindName = str  # "agent", "environment", ... (see agentform.kinds)
 
 
 @dataclass(frozen=True)
 class ServerObject:
-    """The latest version of one agent, or one environment, as the API returned it."""
+    """One server object (for versioned kinds: one version of it), as the API returned it."""
 
-    kind: Kind
+    kind: KindName
     data: Mapping[str, Any]
 
     @property
@@ -37,6 +37,10 @@ class ServerObject:
         return str(self.data.get("updated_at", ""))
 
     @property
+    def archived(self) -> bool:
+        return bool(self.data.get("archived_at"))
+
+    @property
     def metadata(self) -> Mapping[str, str]:
         return self.data.get("metadata") or {}
 
@@ -53,18 +57,35 @@ class ServerObject:
 
 @dataclass(frozen=True)
 class RemoteState:
-    """Every live (unarchived) agent and environment in the workspace."""
+    """Every live (unarchived) object of every kind in the workspace, by kind name."""
 
-    agents: tuple[ServerObject, ...] = ()
-    environments: tuple[ServerObject, ...] = ()
+    objects: Mapping[KindName, tuple[ServerObject, ...]] = field(default_factory=dict)
 
-    def of_kind(self, kind: Kind) -> tuple[ServerObject, ...]:
-        return self.agents if kind == "agent" else self.environments
+    @classmethod
+    def of(cls, *objects: ServerObject) -> RemoteState:
+        grouped: dict[KindName, list[ServerObject]] = defaultdict(list)
+        for obj in objects:
+            grouped[obj.kind].append(obj)
+        return cls({kind: tuple(found) for kind, found in grouped.items()})
 
-    def by_id(self, kind: Kind) -> dict[str, ServerObject]:
+    @property
+    def agents(self) -> tuple[ServerObject, ...]:
+        return self.of_kind("agent")
+
+    @property
+    def environments(self) -> tuple[ServerObject, ...]:
+        return self.of_kind("environment")
+
+    def of_kind(self, kind: KindName) -> tuple[ServerObject, ...]:
+        return tuple(self.objects.get(kind, ()))
+
+    def all(self) -> tuple[ServerObject, ...]:
+        return tuple(obj for found in self.objects.values() for obj in found)
+
+    def by_id(self, kind: KindName) -> dict[str, ServerObject]:
         return {obj.id: obj for obj in self.of_kind(kind)}
 
-    def by_key(self, kind: Kind) -> dict[str, list[ServerObject]]:
+    def by_key(self, kind: KindName) -> dict[str, list[ServerObject]]:
         marked: dict[str, list[ServerObject]] = defaultdict(list)
         for obj in self.of_kind(kind):
             if obj.key is not None:

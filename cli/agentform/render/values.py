@@ -6,6 +6,7 @@ import difflib
 import json
 from typing import Any
 
+from agentform.kinds import kind
 from agentform.plan.build import Change, Plan
 from agentform.plan.fielddiff import FieldChange
 
@@ -41,7 +42,7 @@ def text_diff(field: FieldChange, labels: tuple[str, str] = PLAN_LABELS) -> list
 def headline(change: Change) -> str:
     """`update v3 -> new version`, `archive (irreversible): manifest removed`, ..."""
     action = change.action
-    if action == "update" and change.kind == "agent":
+    if action == "update" and kind(change.kind).versioned:
         text = f"update v{change.from_version} -> new version"
     elif action == "update":
         text = "update in place"

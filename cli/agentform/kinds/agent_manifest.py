@@ -1,4 +1,4 @@
-"""Checks a JSON Schema cannot express: cross-field rules the API enforces.
+"""Agent manifests: the checks a schema cannot express, the prompt file, and import.
 
 Each check reads the raw manifest defensively (the schema check runs beside it and
 reports wrong types), so one pass reports every problem in a file.
@@ -7,20 +7,23 @@ reports wrong types), so one pass reports every problem in a file.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from agentform.errors import ManifestError
+from agentform.kinds.files import FileProblem, read_estate_file
+from agentform.kinds.shape import drop_none, user_metadata
 from agentform.manifests.schemas import known_models
 from agentform.manifests.yamlsrc import Source
 
 MAX_SYSTEM_CHARS = 100_000
+MAX_SYSTEM_BYTES = 4 * MAX_SYSTEM_CHARS  # UTF-8: at most 4 bytes a character
 WEB_TOOLS = ("web_fetch", "web_search")
-PACKAGE_MANAGERS = ("apt", "cargo", "gem", "go", "npm", "pip")
+INLINE_PROMPT = 200  # on import, longer (or multi-line) prompts go to <key>.prompt.md
 
 
-def check_agent(data: dict[str, Any], source: Source) -> list[ManifestError]:
+def check(data: dict[str, Any], source: Source) -> list[ManifestError]:
     return [
         *_system_choice(data, source),
         *_mcp_references(data, source),
@@ -49,33 +52,21 @@ def model_warnings(data: dict[str, Any], source: Source) -> list[ManifestError]:
     ]
 
 
-def check_environment(data: dict[str, Any], source: Source) -> list[ManifestError]:
-    return list(_packages_need_package_managers(data, source))
-
-
-def resolve_system_file(
-    data: dict[str, Any], source: Source, errors: list[ManifestError]
+def read_system_file(
+    data: dict[str, Any], source: Source, root: Path, errors: list[ManifestError]
 ) -> tuple[Path | None, str | None]:
     """Read `system_file` (relative to the manifest); append any problem to `errors`."""
     relative = data.get("system_file")
     if not isinstance(relative, str) or not relative:
         return None, None
-    path = (source.path.parent / relative).resolve()
     at = ("system_file",)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        errors.append(source.error(at, f"prompt file {relative} not found (looked in {path})"))
-        return path, None
-    except IsADirectoryError:
-        errors.append(source.error(at, f"{relative} is a directory, not a prompt file"))
-        return path, None
-    except UnicodeDecodeError as exc:
-        errors.append(source.error(at, f"{relative} is not UTF-8 (bad byte at offset {exc.start})"))
-        return path, None
-    except OSError as exc:
-        errors.append(source.error(at, f"cannot read {relative}: {exc.strerror}"))
-        return path, None
+        path, text = read_estate_file(
+            root, source.path.parent, relative, limit=MAX_SYSTEM_BYTES, what="prompt file"
+        )
+    except FileProblem as exc:
+        errors.append(source.error(at, str(exc)))
+        return None, None
     if len(text) > MAX_SYSTEM_CHARS:
         errors.append(
             source.error(
@@ -145,24 +136,69 @@ def _web_domains(data: dict[str, Any], source: Source) -> Iterator[ManifestError
                     yield source.error((*at, name), "must not be empty; omit it instead")
 
 
-def _packages_need_package_managers(
-    data: dict[str, Any], source: Source
-) -> Iterator[ManifestError]:
-    config = data.get("config")
-    if not isinstance(config, dict):
-        return
-    networking, packages = config.get("networking"), config.get("packages")
-    if not isinstance(networking, dict) or networking.get("type") != "limited":
-        return
-    wanted = isinstance(packages, dict) and any(packages.get(m) for m in PACKAGE_MANAGERS)
-    if wanted and networking.get("allow_package_managers") is not True:
-        yield source.error(
-            ("config", "networking", "allow_package_managers"),
-            "packages under limited networking need `allow_package_managers: true`",
-        )
-
-
 def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
     if not isinstance(value, list):
         return []
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def to_manifest(data: Mapping[str, Any], key: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """A manifest for a server agent, its long prompt in `<key>.prompt.md`."""
+    spec = _spec(data, key)
+    files = {}
+    if isinstance(spec.get("system_file"), str):
+        files[spec["system_file"]] = str(data.get("system") or "")
+    return spec, files
+
+
+def _spec(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    spec: dict[str, Any] = {"name": data["name"], "model": _model(data.get("model") or {})}
+    if data.get("description"):
+        spec["description"] = data["description"]
+    system = str(data.get("system") or "")
+    if len(system) > INLINE_PROMPT or "\n" in system:
+        spec["system_file"] = f"{key}.prompt.md"
+    else:
+        spec["system"] = system
+    for name in ("tools", "mcp_servers", "skills"):
+        if data.get(name):
+            spec[name] = drop_none(data[name])
+    if "tools" in spec:
+        spec["tools"] = [_tool(t) for t in spec["tools"]]
+    metadata = user_metadata(data.get("metadata") or {})
+    if metadata:
+        spec["metadata"] = metadata
+    if data.get("multiagent"):
+        spec["multiagent"] = _multiagent(drop_none(data["multiagent"]), str(data["id"]))
+    if (data.get("execution_identity") or {}).get("type", "service_account") != "service_account":
+        spec["execution_identity"] = drop_none(data["execution_identity"])
+    return spec
+
+
+def _model(model: Mapping[str, Any]) -> Any:
+    effort = (model.get("effort") or {}).get("type")
+    extra = {k: model[k] for k in ("inference_geo",) if model.get(k)}
+    if model.get("speed") not in (None, "standard"):
+        extra["speed"] = model["speed"]
+    if effort is None and not extra:
+        return model["id"]
+    return {"id": model["id"], **({"effort": effort} if effort else {}), **extra}
+
+
+def _tool(tool: dict[str, Any]) -> dict[str, Any]:
+    if tool.get("type") != "agent_toolset_20260401":
+        return tool
+    configs = [
+        {k: v for k, v in c.items() if not (k == "type" and v == c.get("name"))}
+        for c in tool.get("configs", [])
+    ]
+    return {**tool, "configs": configs}
+
+
+def _multiagent(multiagent: dict[str, Any], own_id: str) -> dict[str, Any]:
+    if multiagent.get("type") != "coordinator":
+        return multiagent
+    roster = [
+        {"type": "self"} if e.get("id") == own_id else e for e in multiagent.get("agents", [])
+    ]
+    return {**multiagent, "agents": roster}

@@ -1,0 +1,126 @@
+"""What a resource kind is: everything agentform knows about one kind of server object.
+
+A kind is one module with one `Kind` subclass. Plan, apply, status, import and the
+renderers are generic over kinds; they ask the kind:
+
+- manifests: where its files are (`discover`), what a schema cannot check (`check`,
+  `warnings`), which files a manifest pulls in (`read_files`), which other managed
+  resources it names by key (`references`);
+- comparison: the manifest with server defaults filled in (`desired`), a server object
+  in the same shape (`actual`), when a change needs a new object (`replacement`);
+- requests: the create and update bodies (`create_body`, `update_body`), without
+  agentform's markers and compare-and-swap version, which `plan.requests` adds;
+- the server: its SDK resource (`resource`);
+- pins: its section of pins.yaml is `plural`; versioned kinds pin `id, version, digest`,
+  the others `id`;
+- import: a manifest written from a server object (`to_manifest`).
+
+Nothing here imports the SDK: `resource` receives the client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from agentform.errors import ManifestError
+from agentform.manifests.yamlsrc import FieldPath, Source
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A manifest naming another managed resource by its key."""
+
+    kind: str
+    key: str
+    at: FieldPath  # where in the manifest, for errors
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    """A file a manifest pulls in (a prompt, a skill's files), read and checked."""
+
+    path: Path
+    text: str
+
+
+class Kind:
+    """One resource kind. Subclasses set the class attributes and override what differs."""
+
+    name: ClassVar[str]  # "agent": plan output, --target, messages
+    plural: ClassVar[str]  # "agents": the manifest directory and the pins.yaml section
+    id_prefix: ClassVar[str]  # "agent_": how its ids look (pins.yaml checks)
+    versioned: ClassVar[bool] = False  # every update makes a new immutable version
+    fields: ClassVar[tuple[str, ...]]  # the fields compared, in display order
+    schema: ClassVar[str | None] = None  # JSON Schema name, when it has one
+
+    # -- manifests -----------------------------------------------------------------------
+
+    def discover(self, root: Path) -> Iterator[Path]:
+        """Its manifest files under the estate `root` (the file stem is the key)."""
+        directory = root / self.plural
+        if directory.is_dir():
+            yield from sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES)
+
+    def check(self, data: dict[str, Any], source: Source) -> list[ManifestError]:
+        """Rules a JSON Schema cannot express; every problem, not only the first."""
+        return []
+
+    def warnings(self, data: dict[str, Any], source: Source) -> list[ManifestError]:
+        """Allowed, but probably a mistake (`validate --strict` makes them errors)."""
+        return []
+
+    def read_files(
+        self, data: dict[str, Any], source: Source, root: Path, errors: list[ManifestError]
+    ) -> tuple[dict[str, Any], tuple[ManifestFile, ...]]:
+        """The spec with the files the manifest names read in (safely: inside the estate
+        `root`, regular, bounded; see kinds.files), and those files."""
+        return dict(data), ()
+
+    def references(self, spec: Mapping[str, Any]) -> list[Reference]:
+        """Other managed resources this manifest names by key."""
+        return []
+
+    # -- comparison ----------------------------------------------------------------------
+
+    def desired(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """The manifest with every documented server default filled in."""
+        raise NotImplementedError
+
+    def actual(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """A server object in the manifest's shape: no server-only fields, no markers."""
+        raise NotImplementedError
+
+    def replacement(self, desired: Mapping[str, Any], actual: Mapping[str, Any]) -> str | None:
+        """Why this change cannot be made in place (a new object is needed), or None."""
+        return None
+
+    # -- requests ------------------------------------------------------------------------
+
+    def create_body(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(spec)
+
+    def update_body(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """Every field the manifest controls (an update that omits a field keeps it)."""
+        raise NotImplementedError
+
+    # -- the server ----------------------------------------------------------------------
+
+    def resource(self, client: Any) -> Any:
+        """Its SDK resource on `client` (e.g. `client.beta.agents`)."""
+        raise NotImplementedError
+
+    # -- import --------------------------------------------------------------------------
+
+    def to_manifest(
+        self, data: Mapping[str, Any], key: str
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """A manifest (and side files by name, e.g. a long prompt) for a server object."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<kind {self.name}>"
