@@ -83,7 +83,10 @@ def test_the_whole_story(estate: Path, emulator_url: str, client: Any) -> None:
     assert [(n["code"], n["pinned_version"], n["latest_version"]) for n in notes] == [
         ("held", 1, 2)
     ]
-    assert "held: pinned v1, latest v2" in agentform(estate, emulator_url, "plan").output
+    assert (
+        "held: rolled back to v1; v2 matches the manifest"
+        in agentform(estate, emulator_url, "plan").output
+    )
 
 
 def test_a_dry_run_writes_nothing(estate: Path, emulator_url: str) -> None:
@@ -155,11 +158,11 @@ def test_removed_manifest_is_archived_only_with_prune(
 
     planned = agentform(estate, emulator_url, "plan")
     assert (
-        f"- agent helper (helper) {helper.id}: archive (irreversible): manifest removed"
+        f"- agent helper (helper) {helper.id}: archive (only with --prune): manifest removed"
         in planned.output
     )
     skipped = agentform(estate, emulator_url, "apply", "--auto-approve")
-    assert skipped.exit_code == 0 and "pass --prune to archive" in skipped.output
+    assert skipped.exit_code == 0 and "archive (only with --prune)" in skipped.output
     assert client.beta.agents.retrieve(helper.id).archived_at is None
     assert "helper" in pins.load(estate / "pins.yaml").agents
 

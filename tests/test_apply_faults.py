@@ -64,7 +64,8 @@ def test_a_transient_500_is_checked_then_retried(
     assert result.exit_code == 0, result.output
     seen = admin.counters(emulator_url)
     assert seen["POST /v1/environments"] == 2
-    assert seen["GET /v1/environments"] == 2  # the plan's read, then the look before resending
+    # The plan's read, the look before resending, the look for a concurrent twin after creating.
+    assert seen["GET /v1/environments"] == 3
     assert len(list(client.beta.environments.list())) == 1
 
 

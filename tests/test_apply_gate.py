@@ -11,6 +11,7 @@ from agentform import pins
 from agentform.apply.run import ApplyOptions, GateVerdict, apply_plan
 from agentform.errors import UserError
 from agentform.manifests.project import load_project
+from agentform.pins.store import PinStore
 from agentform.plan.build import build_plan
 from agentform.remote.client import Remote
 from tests.cli_helpers import agentform
@@ -31,7 +32,8 @@ def gated_apply(estate: Path, url: str, make_client: Any, gate: Any) -> tuple[An
     project = load_project(estate, estate / "pins.yaml")
     remote = Remote(make_client(url))
     plan = build_plan(project.estate, remote.read_state(), project.pins)
-    result = apply_plan(plan, remote, project.pins, estate / "pins.yaml", ApplyOptions(gate=gate))
+    store = PinStore(estate / "pins.yaml")
+    result = apply_plan(plan, remote, store, ApplyOptions(gate=gate))
     return result, remote
 
 

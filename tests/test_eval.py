@@ -106,40 +106,41 @@ def test_the_tutorial_story(estate: Path, url: str, make_client: Any) -> None:
         (2, "triage"),
     }
 
-    # Removing the rule: apply --gate passes v3 and moves the pin (no evidence: apply).
+    # Removing the rule puts the manifest back to what callers run (v1): no change, no v3.
     prompt_path = estate / "agents" / "triage.prompt.md"
     prompt_path.write_text(prompt_path.read_text(encoding="utf-8").replace(ROUTING_RULE, ""))
-    passed = agentform(estate, url, "apply", "--auto-approve", "--gate")
-    assert passed.exit_code == 0, passed.output
-    assert "v2 -> v3, pinned (eval gate: triage: v3 100.0% vs v1 100.0%" in passed.output
-    assert pins.load(estate / "pins.yaml").agents["triage"].version == 3
+    back = agentform(estate, url, "apply", "--auto-approve", "--gate")
+    assert back.exit_code == 0, back.output
+    assert "No changes" in back.output and "held: pinned v1, latest v2" in back.output
+    assert pins.load(estate / "pins.yaml").agents["triage"].version == 1
+    assert client.beta.agents.retrieve(agent_id).version == 2
 
-    # A non-regressing v4 made elsewhere: promote moves the pin and records the evidence.
-    current = client.beta.agents.retrieve(agent_id)
-    client.beta.agents.update(agent_id, version=3, system=current.system + "Be concise.\n")
+    # A non-regressing v3 made elsewhere: promote moves the pin and records the evidence.
+    current = client.beta.agents.retrieve(agent_id, version=1)
+    client.beta.agents.update(agent_id, version=2, system=current.system + "Be concise.\n")
     promoted = agentform(estate, url, "promote", "triage", "--eval", "triage")
     assert promoted.exit_code == 0, promoted.output
-    assert "Pinned triage to v4 (was v3); the evidence is recorded in" in promoted.output
+    assert "Pinned triage to v3 (was v1); the evidence is recorded in" in promoted.output
     pin = pins.load(estate / "pins.yaml").agents["triage"]
-    assert pin.version == 4 and pin.evidence is not None
+    assert pin.version == 3 and pin.evidence is not None
     all_teams = {team: 1.0 for team in TEAMS}
     assert {k: v for k, v in pin.evidence.items() if k != "evaluated_at"} == {
         "suite": "triage",
         "tolerance": 0.0,
         "repeats": 1,
-        "candidate": {"version": 4, "accuracy": 1.0, "labels": all_teams},
-        "baseline": {"version": 3, "accuracy": 1.0, "labels": all_teams},
+        "candidate": {"version": 3, "accuracy": 1.0, "labels": all_teams},
+        "baseline": {"version": 1, "accuracy": 1.0, "labels": all_teams},
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", pin.evidence["evaluated_at"])
     again = agentform(estate, url, "promote", "triage", "--eval", "triage")
-    assert again.exit_code == 0 and "already pinned to v4; nothing to promote" in again.output
+    assert again.exit_code == 0 and "already pinned to v3; nothing to promote" in again.output
 
     # A pin moved by apply drops the evidence.
     with prompt_path.open("a", encoding="utf-8") as prompt:
         prompt.write("Be brief.\n")
     assert agentform(estate, url, "apply", "--auto-approve").exit_code == 0
     moved = pins.load(estate / "pins.yaml").agents["triage"]
-    assert moved.version == 5 and moved.evidence is None
+    assert moved.version == 4 and moved.evidence is None
 
 
 def test_report_formats_out_file_and_repeats(estate: Path, url: str, make_client: Any) -> None:

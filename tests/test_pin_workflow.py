@@ -88,10 +88,10 @@ def test_a_change_made_outside_agentform_shows_as_drift(
             "after": "changed in the console",
         }
     ]
+    # Callers run v1, which matches the manifest: nothing to do, but it is said.
     text = agentform(estate, emulator_url, "plan").output
-    assert text.index("Changed outside agentform") < text.index(
-        "agentform will perform these actions"
-    )
+    assert text.index("Changed outside agentform") < text.index("v2 was changed outside")
+    assert "callers run v1, which matches the manifest" in text and "No changes" in text
     assert (
         "Changed outside agentform"
         in agentform(estate, emulator_url, "plan", "--format", "markdown").output

@@ -79,7 +79,7 @@ def test_write_is_atomic_keeps_mode_and_leaves_no_temp_files(tmp_path: Path) -> 
     assert path.read_text(encoding="utf-8") == EXPECTED
     assert path.stat().st_ino != before  # replaced by rename, not rewritten in place
     assert path.stat().st_mode & 0o777 == 0o640
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pins.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".agentform", "pins.yaml"]  # its lock
 
 
 def test_write_only_on_change_leaves_the_file_untouched(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_a_failed_write_leaves_the_old_file_intact(
     with pytest.raises(OSError):
         pins.write(path, sample())
     assert path.read_text(encoding="utf-8") == original
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pins.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".agentform", "pins.yaml"]  # no temp
 
 
 def test_session_params_are_ready_for_sessions_create(tmp_path: Path) -> None:

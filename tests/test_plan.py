@@ -14,7 +14,8 @@ from agentform.kinds import desired_spec, server_spec
 from agentform.kinds.shape import digest, resolve_wildcards
 from agentform.manifests.estate import Estate, load_estate
 from agentform.pins.model import AgentPin, EnvironmentPin, Pins
-from agentform.plan.build import Plan, build_plan
+from agentform.plan.build import build_plan
+from agentform.plan.model import Plan
 from agentform.remote.state import RemoteState, ServerObject
 from tests.estate import write
 
@@ -169,9 +170,9 @@ def test_an_explicit_effort_is_compared_but_an_omitted_one_is_the_server_s(tmp_p
 
 def test_held_pin_is_reported_and_not_moved(tmp_path: Path) -> None:
     pins = PINNED.with_agent("triage", AgentPin("agent_011A", 1, DIGEST))
-    plan = build_plan(
-        estate(tmp_path), state([server_agent(version=2)], [server_environment()]), pins
-    )
+    live = state([server_agent(version=2)], [server_environment()])
+    v1 = ServerObject("agent", server_agent(version=1, metadata={"agentform.key": "triage"}))
+    plan = build_plan(estate(tmp_path), live.with_versions({("agent", "agent_011A", 1): v1}), pins)
     assert actions(plan)[("agent", "triage")] == "noop"
     assert [(n.code, n.message) for n in plan.notes] == [("held", "held: pinned v1, latest v2")]
 

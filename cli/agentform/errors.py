@@ -81,6 +81,15 @@ class LookupKeyError(UserError):
         super().__init__(f"no {kind} {key!r} in {where} (known: {listing})")
 
 
+class BrokenPinsError(UserError):
+    """pins.yaml points at a version or object callers cannot use; fix it first."""
+
+    def __init__(self, plan: object) -> None:
+        errors = getattr(plan, "errors", ())
+        lines = [f"  {note.kind} {note.key}: {note.message}" for note in errors]
+        super().__init__("\n".join(["pins.yaml points at what does not exist:", *lines]))
+
+
 class GateRefusedError(AgentformError):
     """An eval gate found a regression and refused to move a pin. Exit 3."""
 

@@ -1,16 +1,19 @@
-"""The two jobs the CLI runs: make a plan against the server, and apply one."""
+"""The jobs the CLI runs: make a plan against the server, and apply one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from agentform.apply.run import ApplyOptions, ApplyResult, Outcome, apply_plan
 from agentform.manifests.project import Project
+from agentform.pins.store import PinStore
 from agentform.plan import saved as planfile
-from agentform.plan.build import Plan, build_plan
+from agentform.plan.build import build_plan, versions_needed
+from agentform.plan.model import Plan
+from agentform.plan.saved import Scope
 from agentform.remote.client import Remote
 from agentform.remote.state import RemoteState
 
@@ -21,25 +24,46 @@ class Planned:
     state: RemoteState
     plan: Plan
     basis: dict[str, Any]
+    scope: Scope
 
 
-def make_plan(project: Project, remote: Remote, targets: Sequence[str] = ()) -> Planned:
-    """Read the server (list calls only) and diff it with a validated project."""
+def read_state(project: Project, remote: Remote) -> RemoteState:
+    """The server: one list call per page of each kind, then the pinned versions that
+    are not the latest (one retrieve each; only for pins behind their latest)."""
     state = remote.read_state()
-    plan = build_plan(project.estate, state, project.pins, targets=targets)
-    return Planned(project, state, plan, planfile.basis_of(project, state))
+    return state.with_versions(remote.fetch_versions(versions_needed(state, project.pins)))
+
+
+def make_plan(project: Project, remote: Remote, scope: Scope | None = None) -> Planned:
+    """Read the server and diff it with a validated project."""
+    scope = scope or Scope()
+    state = read_state(project, remote)
+    plan = build_plan(
+        project.estate,
+        state,
+        project.pins,
+        targets=scope.targets,
+        prune=scope.prune,
+        prune_strays=scope.prune_strays,
+    )
+    return Planned(project, state, plan, planfile.basis_of(project, state), scope)
 
 
 def fresh_saved_plan(project: Project, remote: Remote, path: Path) -> Planned:
-    """A saved plan, after checking that nothing it was made from has moved."""
+    """A saved plan, after checking that nothing it was made from has moved.
+
+    The plan applied is the one computed now, which has the same checksum as the saved
+    one: so a saved plan file never needs to hold a secret the manifests name.
+    """
     saved = planfile.load(path)
-    current = make_plan(project, remote, saved.targets)
+    current = make_plan(project, remote, saved.scope)
     planfile.check_fresh(saved, current.plan, current.basis)
-    return Planned(current.project, current.state, saved.plan, current.basis)
+    return current
 
 
 def run_apply(
     planned: Planned, remote: Remote, options: ApplyOptions, report: Callable[[Outcome], None]
 ) -> ApplyResult:
     project = planned.project
-    return apply_plan(planned.plan, remote, project.pins, project.pins_path, options, report)
+    store = PinStore(project.pins_path)
+    return apply_plan(planned.plan, remote, store, options, report, project.pins.workspace_id)

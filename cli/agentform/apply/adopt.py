@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from agentform import pins as pinsfile
-from agentform.apply.run import pin_of
+from agentform.apply.runner import pin_of
 from agentform.apply.writes import RetryPolicy, update
 from agentform.errors import UserError
 from agentform.kinds import KINDS, kind

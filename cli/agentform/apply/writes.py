@@ -10,10 +10,9 @@ a real conflict and is never retried.
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
@@ -27,7 +26,11 @@ from agentform.remote.client import (
 from agentform.remote.state import KindName, ServerObject
 
 T = TypeVar("T")
-CLOCK_SKEW = timedelta(minutes=10)
+Waiting = Callable[[str, float, str], None]  # (what, seconds, why)
+
+
+def _no_report(what: str, seconds: float, why: str) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class RetryPolicy:
     attempts: int = 5
     backoff: float = 0.5  # seconds, doubled each attempt
     max_backoff: float = 8.0
+    max_wait: float = 60.0  # a longer retry-after fails the write instead of hanging
+    stop: threading.Event = field(default_factory=threading.Event)  # set: stop waiting
+    on_wait: Waiting = _no_report
 
     def wait(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -43,16 +49,30 @@ class RetryPolicy:
 
 
 class GaveUpError(RemoteError):
-    """Every attempt failed with a transient error."""
+    """Every attempt failed with a transient error; `maybe_done` if one may have landed."""
+
+    def __init__(self, message: str, *, maybe_done: bool) -> None:
+        super().__init__(message)
+        self.maybe_done = maybe_done
+
+
+class TooLongError(RemoteError):
+    """The server asked to wait longer than --max-wait before retrying."""
+
+
+class StoppedError(RemoteError):
+    """Interrupted (Ctrl+C, SIGTERM) while waiting to retry; `maybe_done` as for GaveUp."""
+
+    def __init__(self, message: str, *, maybe_done: bool) -> None:
+        super().__init__(message)
+        self.maybe_done = maybe_done
 
 
 def create(
     remote: Remote, kind: KindName, body: dict[str, Any], policy: RetryPolicy
 ) -> ServerObject:
-    since = datetime.now(timezone.utc) - CLOCK_SKEW
-
     def check() -> ServerObject | None:
-        return _find_created(remote, kind, body, since)
+        return _find_created(remote, kind, body)
 
     return _with_retries(lambda: remote.create(kind, body), check, policy, f"create {kind}")
 
@@ -76,9 +96,18 @@ def update(
             status=409,
         )
 
-    return _with_retries(
-        lambda: remote.update(kind, object_id, body), check, policy, f"update {kind} {object_id}"
-    )
+    def send() -> ServerObject:
+        try:
+            return remote.update(kind, object_id, body)
+        except ConflictError:
+            # Another apply of this same manifest (a second CI run, another checkout)
+            # made exactly this version first: use it rather than fail.
+            latest = remote.retrieve(kind, object_id)
+            if planned is not None and latest.applied_digest == body["metadata"][DIGEST_MARKER]:
+                return latest
+            raise
+
+    return _with_retries(send, check, policy, f"update {kind} {object_id}")
 
 
 def archive(remote: Remote, kind: KindName, object_id: str, policy: RetryPolicy) -> ServerObject:
@@ -100,6 +129,7 @@ def _with_retries(
     unsure = False  # a previous attempt may have landed: look before sending again
     last: RemoteError | None = None
     for attempt in range(policy.attempts):
+        _stop_if_asked(policy, what, unsure)
         try:
             if unsure:
                 found = check()
@@ -111,20 +141,41 @@ def _with_retries(
             raise
         except RetryableError as exc:
             last = exc
-            time.sleep(policy.wait(attempt, exc.retry_after))
+            _wait(policy, policy.wait(attempt, exc.retry_after), what, str(exc), unsure)
         except AmbiguousError as exc:
             last, unsure = exc, True
-            time.sleep(policy.wait(attempt, None))
-    raise GaveUpError(f"{what}: gave up after {policy.attempts} attempts; last error: {last}")
+            _wait(policy, policy.wait(attempt, None), what, str(exc), unsure)
+    raise GaveUpError(
+        f"{what}: gave up after {policy.attempts} attempts; last error: {last}", maybe_done=unsure
+    )
 
 
-def _find_created(
-    remote: Remote, kind: KindName, body: dict[str, Any], since: datetime
-) -> ServerObject | None:
-    """The object a lost create made, recognised by its key and digest markers."""
+def _wait(policy: RetryPolicy, seconds: float, what: str, why: str, unsure: bool) -> None:
+    if seconds > policy.max_wait:
+        raise TooLongError(
+            f"{what}: the server asked to wait {seconds:.0f} s before retrying, more than "
+            f"--max-wait {policy.max_wait:.0f} s; run apply again later (or raise --max-wait). "
+            f"It said: {why}"
+        )
+    if seconds >= 1:
+        policy.on_wait(what, seconds, why)
+    if policy.stop.wait(seconds):
+        _stop_if_asked(policy, what, unsure)
+
+
+def _stop_if_asked(policy: RetryPolicy, what: str, unsure: bool) -> None:
+    if policy.stop.is_set():
+        raise StoppedError(f"{what}: interrupted before it finished", maybe_done=unsure)
+
+
+def _find_created(remote: Remote, kind: KindName, body: dict[str, Any]) -> ServerObject | None:
+    """The object a lost create made, recognised by its key and digest markers.
+
+    Lists every object of the kind (this only happens after a lost response): no
+    `created_at` window, so a client clock that is off does not hide it.
+    """
     markers = body["metadata"]
-    filters = {"created_at_gte": since} if kind == "agent" else {}
-    for obj in remote.objects(kind, **filters):
+    for obj in remote.objects(kind):
         if obj.key == markers[KEY_MARKER] and obj.applied_digest == markers[DIGEST_MARKER]:
             return obj
     return None

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from agentform.manifests.project import Project
+    from agentform.pins.model import Pins
+    from agentform.pins.store import PinStore
     from agentform.remote.client import Remote
 
 
@@ -40,6 +42,12 @@ class App:
         for warning in project.estate.warnings:
             click.echo(f"warning: {warning.describe()}", err=True)
         return project
+
+    def reread_pins(self, store: PinStore) -> Pins:
+        """The pins file as it is now (under an apply lock), in the workspace to act on."""
+        from agentform.manifests.project import in_workspace
+
+        return in_workspace(store.read(), self.workspace_id)
 
     def remote(self, workspace_id: str | None) -> AbstractContextManager[Remote]:
         """The API (or the embedded emulator with --local), for the duration of a command.

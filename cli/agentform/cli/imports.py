@@ -76,7 +76,7 @@ def environment(app: App, environment_id: str, key: str | None) -> None:
 def _run(app: App, one: tuple[KindName, str, str | None] | None) -> None:
     from agentform.apply.adopt import import_objects, unmarked
     from agentform.manifests.project import in_workspace
-    from agentform.pins.model import load_or_empty
+    from agentform.pins.fileformat import load_or_empty
     from agentform.remote.state import ServerObject
 
     # No load_project here: adopting an account usually starts from an empty estate.

@@ -29,3 +29,11 @@ def target_option(verb: str) -> Callable[[F], F]:
         metavar="KEY",
         help=f"{verb} only this resource key (repeatable).",
     )
+
+
+prune_option = click.option(
+    "--prune",
+    is_flag=True,
+    help="Archive resources whose manifest was removed (irreversible). Without it they are "
+    "shown as 'archive (only with --prune)' and left alone.",
+)

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from agentform.cli.app import App
-from agentform.cli.options import format_option, target_option
+from agentform.cli.options import format_option, prune_option, target_option
+from agentform.errors import BrokenPinsError
 from agentform.render import Format
 
 EXIT_CHANGES = 2
@@ -26,6 +27,7 @@ EXIT_CHANGES = 2
     help="Exit 2 when there are changes (0 when none, 1 on error).",
 )
 @target_option("Plan")
+@prune_option
 @click.pass_context
 def plan(
     ctx: click.Context,
@@ -33,13 +35,19 @@ def plan(
     fmt: Format,
     detailed_exitcode: bool,
     targets: tuple[str, ...],
+    prune: bool,
 ) -> None:
     """Show what `apply` would change on the server, without changing anything.
 
     Reads the server with list calls only, compares it with the manifests
     (server-resolved defaults are not changes), and shows creates, updates (a
     new agent version), replaces, archives and pins to record, with a unified
-    diff for prompts. Pins behind the latest version are reported as held.
+    diff for prompts. The baseline is the pinned version (what callers run): a
+    manifest equal to it is no change. Pins behind the latest version are
+    reported as held (a rollback in effect) or unfinished (an interrupted apply
+    made that version: apply pins it). A pin to a version or object that does
+    not exist is an error (exit 1). Archives of removed manifests show as
+    "only with --prune" unless --prune is given.
 
     \b
     Example:
@@ -48,16 +56,19 @@ def plan(
       agentform plan --out plan.json --detailed-exitcode
     """
     from agentform.plan import saved as planfile
+    from agentform.plan.saved import Scope
     from agentform.render import render_plan
     from agentform.workflow import make_plan
 
     app: App = ctx.obj
     project = app.project()
     with app.remote(project.workspace_id) as remote:
-        planned = make_plan(project, remote, targets)
+        planned = make_plan(project, remote, Scope(targets, prune))
     click.echo(render_plan(planned.plan, fmt, color=app.color and fmt == "text"), nl=False)
+    if planned.plan.errors:
+        raise BrokenPinsError(planned.plan)
     if out is not None:
-        planfile.save(out, planned.plan, planned.basis, targets)
+        planfile.save(out, planned.plan, planned.basis, planned.scope)
         click.echo(
             f"Saved the plan to {out}; apply exactly it with `agentform apply {out}`.", err=True
         )

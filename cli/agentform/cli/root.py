@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +49,8 @@ class AgentformGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _terminate)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
@@ -59,6 +63,21 @@ class AgentformGroup(click.Group):
         if not standalone_mode:
             return code
         sys.exit(code)
+
+
+def _workspace_id(value: str | None) -> str | None:
+    """An empty --workspace-id is an unset CI variable, not "the default workspace"."""
+    if value is not None and not value.strip():
+        raise click.BadParameter(
+            "is empty (an unset variable in CI?); give an ID, or leave the option off to use "
+            "the workspace the pins file records (or the default one)"
+        )
+    return value
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (a CI cancel, `kill`) stops a command the way Ctrl+C does."""
+    raise KeyboardInterrupt
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -97,6 +116,7 @@ def _report(exc: BaseException, *, debug: bool) -> None:
     "--workspace-id",
     default=None,
     metavar="ID",
+    callback=lambda ctx, param, value: _workspace_id(value),
     help="Workspace to act on (sent as the SDK's workspace_id).",
 )
 @click.option(

@@ -18,12 +18,15 @@ def status(app: App, fmt: str) -> None:
     """Show, per resource, its pinned and latest version and a state.
 
     \b
-    synced     server matches the manifest; pin on the latest version
-    held       pin behind the latest version: a rollback in effect
-    pending    the manifest differs from the server: apply needed
-    drifted    changed outside agentform since it was last applied
-    missing    the pinned object is archived or gone
-    unmanaged  pinned, but no manifest
+    synced      server matches the manifest; pin on the latest version
+    held        pin behind the latest version: a rollback in effect
+    pending     the manifest differs from what callers run: apply needed
+    unfinished  an interrupted apply made a version it did not pin: apply pins it
+    drifted     changed outside agentform since it was last applied
+    missing     the pinned object is archived or gone
+    unmanaged   pinned, but no manifest
+    broken      the pin names a version or object that does not exist
+    stray       marked by agentform, neither manifest nor pin here
 
     \b
     Example:
@@ -31,10 +34,11 @@ def status(app: App, fmt: str) -> None:
       agentform status --format json | jq '.[] | select(.state != "synced")'
     """
     from agentform.plan.status import build_status
+    from agentform.workflow import read_state
 
     project = app.project()
     with app.remote(project.workspace_id) as remote:
-        rows = build_status(project.estate, remote.read_state(), project.pins)
+        rows = build_status(project.estate, read_state(project, remote), project.pins)
     if fmt == "json":
         click.echo(json.dumps([row.to_json() for row in rows], indent=2))
         return

@@ -23,7 +23,7 @@ from agentform.kinds import server_spec
 from agentform.kinds.shape import digest
 from agentform.manifests.project import Project
 from agentform.pins.model import AgentPin
-from agentform.plan.build import Change
+from agentform.plan.model import Change
 from agentform.remote.client import NotFoundError, Remote
 from agentform.remote.state import ServerObject
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from agentform.errors import LookupKeyError, ManifestError, ManifestErrors, PinsError, UserError
 from agentform.evals.suite import Suite, load_suites
 from agentform.manifests.estate import Estate, load_estate
-from agentform.pins.model import Pins, load_or_empty
+from agentform.pins.fileformat import load_or_empty
+from agentform.pins.model import Pins
 
 
 @dataclass(frozen=True)

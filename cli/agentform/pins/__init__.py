@@ -7,31 +7,23 @@
     session = client.beta.sessions.create(**pins.load().session_params("triage"), title="...")
 
 Import-light on purpose (PyYAML only): services load pins at start-up. The modules of
-this package: `model` (the Pins value and the file format), `evidence` (eval evidence in
-a pin entry), `move` (`agentform pin`), `check` (`pins check`), `log` (`pins log`).
+this package: `model` (the Pins value), `fileformat` (the file's text and its reader),
+`store` (the one, locked writer), `evidence` (eval evidence in a pin entry), `move`
+(`agentform pin`), `check` (`pins check`), `log` (`pins log`).
 """
 
 from __future__ import annotations
 
-from agentform.pins.model import (
-    SCHEMA_VERSION,
-    SECTIONS,
-    AgentPin,
-    EnvironmentPin,
-    Pin,
-    Pins,
-    dumps,
-    load,
-    load_or_empty,
-    loads,
-    write,
-)
+from agentform.pins.fileformat import SCHEMA_VERSION, dumps, load, load_or_empty, loads
+from agentform.pins.model import SECTIONS, AgentPin, EnvironmentPin, Pending, Pin, Pins
+from agentform.pins.store import write
 
 __all__ = [
     "SCHEMA_VERSION",
     "SECTIONS",
     "AgentPin",
     "EnvironmentPin",
+    "Pending",
     "Pin",
     "Pins",
     "dumps",

@@ -3,111 +3,74 @@
 Each manifest is matched to a server object by its pinned id, else by the metadata
 marker `agentform.key=<key>`; objects without the marker are never touched. The plan
 carries the exact request bodies, so `apply` runs only what was reviewed.
+
+The baseline is what callers run: a manifest is compared with the **pinned** version
+(the latest is only the compare-and-swap `version=` of an update). So a manifest equal
+to the pinned version is no change, even when a newer version exists; a newer version
+made from this very manifest is either a rollback in effect (`held`) or, when pins.yaml
+records the intent of an apply that did not finish, a version to pin (`unfinished`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from agentform.errors import UserError
-from agentform.kinds import KINDS, Kind, rank
+from agentform.kinds import KINDS, Kind
 from agentform.kinds.shape import digest, resolve_wildcards
 from agentform.manifests.estate import Estate, Manifest
 from agentform.pins.model import Pin, Pins
-from agentform.plan.fielddiff import FieldChange, additions, field_changes
+from agentform.plan.archives import Archives
+from agentform.plan.fielddiff import additions, field_changes
+from agentform.plan.model import Change, Drift, Note, Plan
 from agentform.plan.requests import create_body, update_body
-from agentform.remote.state import KindName, RemoteState, ServerObject
-
-Action = Literal["create", "update", "replace", "pin", "archive", "noop"]
-ACTIONS: tuple[Action, ...] = ("create", "update", "replace", "pin", "archive", "noop")
-
-
-@dataclass(frozen=True)
-class Change:
-    """What apply will do to one resource, with everything needed to do it."""
-
-    kind: KindName
-    key: str
-    action: Action
-    name: str
-    id: str | None = None
-    from_version: int | None = None  # agent version planned against (sent as `version=`)
-    fields: tuple[FieldChange, ...] = ()
-    body: Mapping[str, Any] | None = None
-    reason: str = ""
-    digest: str | None = None  # for `pin`: digest of the server spec being pinned
-    live: bool = True  # for `archive`: False when the object is already archived or gone
-
-    @property
-    def order(self) -> tuple[int, str, bool, str]:
-        """By kind (agents, environments, ...), then key; a key's archives after its live one."""
-        return (rank(self.kind), self.key, self.action == "archive", self.id or "")
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something to know that apply will not change: a held pin, a stray object."""
-
-    kind: KindName
-    key: str
-    code: str  # held | adopted | stray | missing
-    message: str
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Drift:
-    """A resource changed outside agentform since it last applied this same manifest.
-
-    `fields` read from what agentform applied (`before`) to what the server holds now
-    (`after`); the plan's update for the same resource changes them back.
-    """
-
-    kind: KindName
-    key: str
-    id: str
-    fields: tuple[FieldChange, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        fields = [f.to_json() for f in self.fields]
-        return {"kind": self.kind, "key": self.key, "id": self.id, "fields": fields}
-
-
-@dataclass(frozen=True)
-class Plan:
-    changes: tuple[Change, ...]
-    notes: tuple[Note, ...] = ()
-    drift: tuple[Drift, ...] = ()
-
-    @property
-    def has_changes(self) -> bool:
-        return any(c.action != "noop" for c in self.changes)
-
-    def counts(self) -> dict[Action, int]:
-        return {a: sum(1 for c in self.changes if c.action == a) for a in ACTIONS}
-
-    def actionable(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.action != "noop")
+from agentform.remote.state import RemoteState, ServerObject, VersionKey
 
 
 def build_plan(
-    estate: Estate, state: RemoteState, pins: Pins, *, targets: Iterable[str] = ()
+    estate: Estate,
+    state: RemoteState,
+    pins: Pins,
+    *,
+    targets: Iterable[str] = (),
+    prune: bool = False,
+    prune_strays: bool = False,
 ) -> Plan:
+    """The plan; archives wait for `prune` (shown, not done), strays for `prune_strays`."""
     wanted = _targets(targets, estate, pins)
     changes: list[Change] = []
     notes: list[Note] = []
     drift: list[Drift] = []
     for each in KINDS:
-        planner = _KindPlanner(each, state, pins, wanted)
-        for manifest in estate.of_kind(each.name).values():
+        planner = _KindPlanner(each, state, pins)
+        manifests = estate.of_kind(each.name)
+        for manifest in manifests.values():
             if wanted is None or manifest.key in wanted:
                 changes.append(planner.plan(manifest))
-        changes.extend(planner.archives(estate.of_kind(each.name)))
-        notes.extend(planner.notes)
-        drift.extend(planner.drift)
+        archives = Archives(each, state, pins, planner.matched, wanted, prune, prune_strays)
+        changes.extend(archives.changes(manifests))
+        notes += planner.notes + archives.notes
+        drift += planner.drift
     return Plan(tuple(sorted(changes, key=lambda c: c.order)), tuple(notes), tuple(drift))
+
+
+def versions_needed(state: RemoteState, pins: Pins) -> list[VersionKey]:
+    """The pinned versions a plan compares with that the list calls did not return
+    (the list gives each object's latest version): one retrieve each, only for pins
+    behind their latest (a rollback, a refused version, an interrupted apply)."""
+    needed = []
+    for each in KINDS:
+        if not each.versioned:
+            continue
+        live = state.by_id(each.name)
+        for pin in pins.section(each.plural).values():
+            latest = live.get(pin.id)
+            if latest is None or pin.version is None or latest.version is None:
+                continue
+            if pin.version < latest.version:
+                needed.append((each.name, pin.id, pin.version))
+    return needed
 
 
 def _targets(targets: Iterable[str], estate: Estate, pins: Pins) -> set[str] | None:
@@ -124,13 +87,14 @@ def _targets(targets: Iterable[str], estate: Estate, pins: Pins) -> set[str] | N
 
 
 class _KindPlanner:
-    def __init__(self, of: Kind, state: RemoteState, pins: Pins, wanted: set[str] | None):
+    def __init__(self, of: Kind, state: RemoteState, pins: Pins) -> None:
         self.of = of
         self.kind = of.name
+        self.state = state
         self.pins: Mapping[str, Pin] = pins.section(of.plural)
+        self.all_pins = pins
         self.live = state.by_id(of.name)
         self.marked = state.by_key(of.name)
-        self.wanted = wanted
         self.matched: set[str] = set()
         self.notes: list[Note] = []
         self.drift: list[Drift] = []
@@ -138,80 +102,110 @@ class _KindPlanner:
     def plan(self, manifest: Manifest) -> Change:
         obj = self._match(manifest.key)
         marker = digest(self.of.desired(manifest.spec))
+        pin = self.pins.get(manifest.key)
         if obj is None:
-            return self._create(manifest, marker)
+            return self._create(manifest, marker, pin)
         self.matched.add(obj.id)
-        self._note_held(manifest.key, obj)
-        actual = self.of.actual(obj.data)
+        same = Change(
+            kind=self.kind,
+            key=manifest.key,
+            action="noop",
+            name=manifest.spec["name"],
+            id=obj.id,
+            from_version=obj.version,
+            pinned_id=pin.id if pin else None,
+            pinned_version=pin.version if pin else None,
+            marker=marker,
+        )
+        baseline = self._baseline(manifest.key, obj, pin)
+        if baseline is None:
+            return same  # a broken pin: noted, nothing to plan against
+        actual = self.of.actual(baseline.data)
         desired = resolve_wildcards(self.of.desired(manifest.spec), actual)
         fields = field_changes(actual, desired, self.of.fields)
-        same = Change(
-            kind=self.kind, key=manifest.key, action="noop", name=manifest.spec["name"], id=obj.id
-        )
+        self._note_drift(manifest.key, obj, marker, desired)
         reason = self.of.replacement(desired, actual)
         if reason is not None:
             body = create_body(self.kind, manifest.key, manifest.spec, marker)
             return replace(same, action="replace", fields=fields, body=body, reason=reason)
-        if fields and obj.applied_digest == marker:
-            outside = field_changes(desired, actual, self.of.fields)
-            self.drift.append(Drift(self.kind, manifest.key, obj.id, outside))
-        if fields:
-            body = update_body(
-                self.kind, manifest.key, manifest.spec, marker, obj.metadata, obj.version
+        if not fields:
+            return self._unchanged(same, obj, baseline, pin)
+        made = self._made_from_manifest(same, obj, pin, desired)
+        if made is not None:
+            return made
+        body = update_body(
+            self.kind, manifest.key, manifest.spec, marker, obj.metadata, obj.version
+        )
+        return replace(same, action="update", fields=fields, body=body)
+
+    # -- the pieces of plan() -----------------------------------------------------------
+
+    def _baseline(self, key: str, latest: ServerObject, pin: Pin | None) -> ServerObject | None:
+        """The version callers run: the pinned one (the latest when none is pinned)."""
+        if pin is None or pin.id != latest.id or pin.version is None:
+            return latest
+        if latest.version is not None and pin.version > latest.version:
+            self._broken(
+                key, pin, f"v{pin.version} does not exist (the latest is v{latest.version})"
             )
-            return replace(
-                same, action="update", from_version=obj.version, fields=fields, body=body
-            )
-        pin = self.pins.get(manifest.key)
-        if pin is None or pin.id != obj.id:
+            return None
+        found = self.state.version(self.kind, pin.id, pin.version)
+        if found is None:
+            self._broken(key, pin, f"v{pin.version} does not exist on the server")
+        return found
+
+    def _unchanged(
+        self, same: Change, latest: ServerObject, baseline: ServerObject, pin: Pin | None
+    ) -> Change:
+        if pin is None or pin.id != latest.id:
             reason = "no pin yet" if pin is None else f"pinned {pin.id} is gone"
-            return replace(
-                same, action="pin", from_version=obj.version, reason=reason, digest=digest(actual)
-            )
-        return replace(same, from_version=obj.version)
+            spec_digest = digest(self.of.actual(baseline.data))
+            return replace(same, action="pin", reason=reason, digest=spec_digest)
+        if pin.version is not None and latest.version is not None and pin.version < latest.version:
+            data = {"pinned_version": pin.version, "latest_version": latest.version}
+            if any(d.key == same.key for d in self.drift):
+                message = (
+                    f"v{latest.version} was changed outside agentform (see above) and is not "
+                    f"pinned; callers run v{pin.version}, which matches the manifest"
+                )
+                self._note(same.key, "outside", message, data)
+            else:
+                message = f"held: pinned v{pin.version}, latest v{latest.version}"
+                self._note(same.key, "held", message, data)
+        return same
 
-    def archives(self, manifests: Mapping[str, Manifest]) -> Iterator[Change]:
-        """Objects agentform manages that no manifest wants any more."""
-        for key, pin in sorted(self.pins.items()):
-            if key in manifests or not self._wants(key):
-                continue
-            obj = self.live.get(pin.id)
-            self.matched.add(pin.id)
-            name = obj.name if obj else ""
-            reason = "manifest removed" if obj else "manifest removed; already archived or gone"
-            yield Change(
-                kind=self.kind,
-                key=key,
-                action="archive",
-                name=name,
-                id=pin.id,
-                reason=reason,
-                live=obj is not None,
-            )
-        for key, objects in sorted(self.marked.items()):
-            for obj in objects:
-                if obj.id in self.matched or not self._wants(key):
-                    continue
-                if key in manifests:
-                    reason = f"superseded: also marked {key}, but not the one in use"
-                    yield Change(
-                        kind=self.kind,
-                        key=key,
-                        action="archive",
-                        name=obj.name,
-                        id=obj.id,
-                        reason=reason,
-                    )
-                elif key not in self.pins:
-                    self._note(
-                        key,
-                        "stray",
-                        f"{obj.id} is marked agentform.key={key}, which is neither a manifest "
-                        "nor a pin here; left alone",
-                    )
+    def _made_from_manifest(
+        self, same: Change, latest: ServerObject, pin: Pin | None, desired: object
+    ) -> Change | None:
+        """A newer, unpinned version made from exactly this manifest: finish it or hold."""
+        if not self.of.versioned or pin is None or pin.id != latest.id:
+            return None
+        if latest.version == pin.version or latest.applied_digest != same.marker:
+            return None
+        actual = self.of.actual(latest.data)
+        if resolve_wildcards(desired, actual) != actual:
+            return None  # the marker says so, but its content changed since: not the same
+        data = {"pinned_version": pin.version, "latest_version": latest.version}
+        intent = self.all_pins.intent(self.of.plural, same.key)
+        if intent is None or intent.digest != same.marker or intent.base != pin.version:
+            message = f"held: rolled back to v{pin.version}; v{latest.version} matches the manifest"
+            self._note(same.key, "held", message, data)
+            return same
+        reason = (
+            f"v{latest.version} was made from this manifest by an apply that did not record its pin"
+        )
+        self._note(same.key, "unfinished", reason, data)
+        return replace(same, action="pin", reason=reason, digest=digest(actual))
 
-    def _wants(self, key: str) -> bool:
-        return self.wanted is None or key in self.wanted
+    def _note_drift(self, key: str, latest: ServerObject, marker: str, desired: object) -> None:
+        """The latest version changed outside agentform since it applied this manifest."""
+        if latest.applied_digest != marker:
+            return
+        actual = self.of.actual(latest.data)
+        resolved = resolve_wildcards(desired, actual)
+        outside = field_changes(resolved, actual, self.of.fields)
+        if outside:
+            self.drift.append(Drift(self.kind, key, latest.id, outside))
 
     def _match(self, key: str) -> ServerObject | None:
         pin = self.pins.get(key)
@@ -239,7 +233,7 @@ class _KindPlanner:
             self._note(key, "missing", f"pinned {pin.id} is archived or gone; {found}")
         return candidates[0] if candidates else None
 
-    def _create(self, manifest: Manifest, marker: str) -> Change:
+    def _create(self, manifest: Manifest, marker: str, pin: Pin | None) -> Change:
         return Change(
             kind=self.kind,
             key=manifest.key,
@@ -247,18 +241,19 @@ class _KindPlanner:
             name=manifest.spec["name"],
             fields=additions(dict(manifest.spec), self.of.fields),
             body=create_body(self.kind, manifest.key, manifest.spec, marker),
+            pinned_id=pin.id if pin else None,
+            pinned_version=pin.version if pin else None,
+            marker=marker,
         )
 
-    def _note_held(self, key: str, obj: ServerObject) -> None:
-        pin = self.pins.get(key)
-        version = pin.version if pin is not None else None
-        if pin is None or pin.id != obj.id or version is None or obj.version is None:
-            return
-        if version < obj.version:
-            data = {"pinned_version": version, "latest_version": obj.version}
-            self._note(key, "held", f"held: pinned v{version}, latest v{obj.version}", data)
+    def _broken(self, key: str, pin: Pin, problem: str) -> None:
+        message = (
+            f"broken pin: {self.of.plural}.{key} is {pin.id} {problem}; callers get an error. "
+            f"Fix pins.yaml (agentform pin {key} VERSION)"
+        )
+        self._note(key, "broken", message, {"pinned_version": pin.version})
 
     def _note(
-        self, key: str, code: str, message: str, data: Mapping[str, Any] | None = None
+        self, key: str, code: str, message: str, data: Mapping[str, object] | None = None
     ) -> None:
         self.notes.append(Note(self.kind, key, code, message, dict(data or {})))

@@ -1,4 +1,8 @@
-"""DeepDiff output turned into agentform's own FieldChange records (and no further)."""
+"""DeepDiff output turned into agentform's own FieldChange records (and no further).
+
+FieldChange values are for people (renderers, saved plans): secrets in them are
+redacted here (see plan.secrets), once, for every format.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from agentform.manifests.yamlsrc import format_field
+from agentform.plan.secrets import redact
 
 
 class _Absent:
@@ -51,8 +56,8 @@ def field_changes(before: Any, after: Any, order: tuple[str, ...] = ()) -> tuple
     for report in DeepDiff(before, after, view="tree", ignore_order=False).values():
         for level in report:
             path = level.path(output_format="list")
-            old = ABSENT if level.t1 is notpresent else level.t1
-            new = ABSENT if level.t2 is notpresent else level.t2
+            old = ABSENT if level.t1 is notpresent else redact(level.t1)
+            new = ABSENT if level.t2 is notpresent else redact(level.t2)
             found.append((path, FieldChange(format_field(path), old, new)))
     rank = {name: i for i, name in enumerate(order)}
     found.sort(
@@ -63,4 +68,4 @@ def field_changes(before: Any, after: Any, order: tuple[str, ...] = ()) -> tuple
 
 def additions(spec: dict[str, Any], order: tuple[str, ...] = ()) -> tuple[FieldChange, ...]:
     """A new resource shown as its top-level fields."""
-    return tuple(FieldChange(name, after=spec[name]) for name in order if name in spec)
+    return tuple(FieldChange(name, after=redact(spec[name])) for name in order if name in spec)

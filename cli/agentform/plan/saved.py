@@ -18,8 +18,9 @@ from typing import Any
 from agentform import __version__
 from agentform.errors import UserError
 from agentform.manifests.project import Project
-from agentform.plan.build import Change, Drift, Note, Plan
 from agentform.plan.fielddiff import ABSENT, FieldChange
+from agentform.plan.model import Change, Drift, Note, Plan
+from agentform.plan.secrets import redact
 from agentform.remote.state import RemoteState
 
 FORMAT_VERSION = 1
@@ -30,11 +31,20 @@ class StalePlanError(UserError):
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What a plan covers: its --target keys, and whether archives are done (--prune)."""
+
+    targets: tuple[str, ...] = ()
+    prune: bool = False
+    prune_strays: bool = False
+
+
+@dataclass(frozen=True)
 class SavedPlan:
     plan: Plan
     checksum: str
     basis: dict[str, Any]
-    targets: tuple[str, ...]
+    scope: Scope
 
 
 def basis_of(project: Project, state: RemoteState) -> dict[str, Any]:
@@ -61,12 +71,14 @@ def plan_checksum(plan: Plan) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def save(path: Path, plan: Plan, basis: dict[str, Any], targets: tuple[str, ...]) -> None:
+def save(path: Path, plan: Plan, basis: dict[str, Any], scope: Scope) -> None:
     document = {
         "format_version": FORMAT_VERSION,
         "agentform_version": __version__,
         "checksum": plan_checksum(plan),
-        "targets": list(targets),
+        "targets": list(scope.targets),
+        "prune": scope.prune,
+        "prune_strays": scope.prune_strays,
         "basis": basis,
         "plan": plan_to_data(plan),
     }
@@ -87,9 +99,12 @@ def load(path: Path) -> SavedPlan:
         raise UserError(
             f"{path}: checksum mismatch: the file was edited or corrupted since `plan --out`"
         )
-    return SavedPlan(
-        plan, document["checksum"], document["basis"], tuple(document.get("targets", []))
+    scope = Scope(
+        tuple(document.get("targets", [])),
+        bool(document.get("prune")),
+        bool(document.get("prune_strays")),
     )
+    return SavedPlan(plan, document["checksum"], document["basis"], scope)
 
 
 def check_fresh(saved: SavedPlan, current: Plan, basis: dict[str, Any]) -> None:
@@ -155,7 +170,7 @@ def plan_from_data(data: dict[str, Any]) -> Plan:
 def _change_to_data(change: Change) -> dict[str, Any]:
     data = asdict(change)
     data["fields"] = [f.to_json() for f in change.fields]
-    data["body"] = dict(change.body) if change.body is not None else None
+    data["body"] = redact(dict(change.body)) if change.body is not None else None
     return data
 
 

@@ -1,12 +1,15 @@
 """One row per resource: manifest vs latest server version vs pin. Pure: no I/O.
 
 States, most urgent first:
-  unmanaged  in pins.yaml, but no manifest
-  missing    the pinned object is archived or gone
-  drifted    changed outside agentform since it last applied this manifest
-  pending    the manifest differs from the server (or is not pinned yet): apply needed
-  held       the pin is behind the latest version: a rollback in effect
-  synced     the server matches the manifest and the pin is on the latest version
+  broken      the pin points at a version or object that does not exist: callers fail
+  unmanaged   in pins.yaml, but no manifest
+  missing     the pinned object is archived or gone (apply re-creates or re-pins it)
+  unfinished  an interrupted apply made a version from this manifest but did not pin it
+  drifted     changed outside agentform since it last applied this manifest
+  pending     the manifest differs from what callers run (or is not pinned yet)
+  held        the pin is behind the latest version: a rollback in effect
+  synced      the server matches the manifest and the pin is on the latest version
+  stray       marked by agentform, but neither a manifest nor a pin here
 """
 
 from __future__ import annotations
@@ -18,11 +21,16 @@ from typing import Any, Literal
 from agentform.kinds import KINDS, Kind, rank
 from agentform.manifests.estate import Estate, Manifest
 from agentform.pins.model import Pin, Pins
-from agentform.plan.build import Change, Plan, build_plan
+from agentform.plan.build import build_plan
+from agentform.plan.model import Change, Plan
 from agentform.remote.state import KindName, RemoteState, ServerObject
 
-State = Literal["unmanaged", "missing", "drifted", "pending", "held", "synced"]
-STATES: tuple[State, ...] = ("unmanaged", "missing", "drifted", "pending", "held", "synced")
+State = Literal[
+    "broken", "unmanaged", "missing", "unfinished", "drifted", "pending", "held", "synced", "stray"
+]
+STATES: tuple[State, ...] = (
+    "broken", "unmanaged", "missing", "unfinished", "drifted", "pending", "held", "synced", "stray"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,12 @@ class Row:
 def build_status(estate: Estate, state: RemoteState, pins: Pins) -> tuple[Row, ...]:
     plan = build_plan(estate, state, pins)
     rows = [row for each in KINDS for row in _rows(each, estate, state, pins, plan)]
-    return tuple(sorted(rows, key=lambda r: (rank(r.kind), r.key)))
+    rows += [
+        Row(n.kind, n.key, str(n.data.get("id")), None, None, "stray", n.message)
+        for n in plan.notes
+        if n.code == "stray"
+    ]
+    return tuple(sorted(rows, key=lambda r: (rank(r.kind), r.key, r.state)))
 
 
 def _rows(of: Kind, estate: Estate, state: RemoteState, pins: Pins, plan: Plan) -> Iterator[Row]:
@@ -59,6 +72,7 @@ def _rows(of: Kind, estate: Estate, state: RemoteState, pins: Pins, plan: Plan) 
     live = state.by_id(kind)
     changes = {c.key: c for c in plan.changes if c.kind == kind and c.action != "archive"}
     drifted = {d.key for d in plan.drift if d.kind == kind}
+    notes = {(n.key, n.code): n.message for n in plan.notes if n.kind == kind}
     for key in sorted(set(estate.of_kind(kind)) | set(pinned)):
         pin = pinned.get(key)
         pin_version = pin.version if pin is not None else None
@@ -69,7 +83,7 @@ def _rows(of: Kind, estate: Estate, state: RemoteState, pins: Pins, plan: Plan) 
         latest = obj.version if obj else None
         ident = obj.id if obj else (pin.id if pin else None)
         state_, detail = _state(
-            key, estate.of_kind(kind), pin, pin_version, obj, latest, change, drifted
+            key, estate.of_kind(kind), pin, pin_version, obj, latest, change, drifted, notes
         )
         yield Row(kind, key, ident, pin_version, latest, state_, detail)
 
@@ -83,15 +97,22 @@ def _state(
     latest: int | None,
     change: Change | None,
     drifted: set[str],
+    notes: Mapping[tuple[str, str], str],
 ) -> tuple[State, str]:
+    if (key, "broken") in notes:
+        return "broken", notes[(key, "broken")]
     if key not in manifests:
         return "unmanaged", "pinned, but there is no manifest for it"
     if pin is not None and (obj is None or obj.id != pin.id):
         return "missing", f"pinned {pin.id} is archived or gone"
+    if (key, "unfinished") in notes:
+        return "unfinished", notes[(key, "unfinished")] + "; apply pins it"
     if key in drifted:
         return "drifted", "changed outside agentform; plan shows what"
     if change is not None and change.action != "noop":
         return "pending", _pending(change.action)
+    if (key, "held") in notes:
+        return "held", notes[(key, "held")].removeprefix("held: ")
     if pin_version is not None and latest is not None and pin_version < latest:
         return "held", f"pinned v{pin_version}, latest v{latest}"
     return "synced", ""

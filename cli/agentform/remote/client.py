@@ -25,9 +25,12 @@ import anthropic
 
 from agentform.errors import UserError
 from agentform.kinds import KINDS, kind
-from agentform.remote.state import KindName, RemoteState, ServerObject
+from agentform.remote.state import KindName, RemoteState, ServerObject, VersionKey
 
 PAGE_SIZE = 100
+# The SDK waits up to 10 minutes for a response; a stalled server should fail a request
+# in a minute (reads are retried by the SDK, writes by apply.writes).
+TIMEOUT = anthropic.Timeout(60.0, connect=10.0)
 T = TypeVar("T")
 
 
@@ -104,6 +107,23 @@ class Remote:
         what = f"retrieve {kind} {object_id}" + (f" v{version}" if version else "")
         item = self._call(lambda: resource.retrieve(object_id, **extra, **self._ws), what)
         return ServerObject(kind, item.to_dict(mode="json"))
+
+    def fetch_versions(
+        self, wanted: list[VersionKey], width: int = 8
+    ) -> dict[VersionKey, ServerObject | None]:
+        """Specific versions (the pinned ones a plan compares with), `width` at a time;
+        None for a version the server does not have."""
+
+        def one(key: VersionKey) -> ServerObject | None:
+            try:
+                return self.retrieve(key[0], key[1], version=key[2])
+            except NotFoundError:
+                return None
+
+        if not wanted:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(width, len(wanted))) as pool:
+            return dict(zip(wanted, pool.map(one, wanted), strict=True))
 
     def versions(self, kind_name: KindName, object_id: str) -> list[ServerObject]:
         """Every version of one object of a versioned kind, oldest first."""
@@ -229,14 +249,14 @@ def connect(
     local_dir.mkdir(parents=True, exist_ok=True)
     with serve(db_path=local_dir / "emulator.db", responder=responder) as base_url:
         client = anthropic.Anthropic(
-            base_url=base_url, api_key="local", _strict_response_validation=True
+            base_url=base_url, api_key="local", timeout=TIMEOUT, _strict_response_validation=True
         )
         yield Remote(client, workspace_id)
 
 
 def _real_client() -> anthropic.Anthropic:
     strict = os.environ.get("AGENTFORM_STRICT_RESPONSES") == "1"  # the test suite sets it
-    client = anthropic.Anthropic(_strict_response_validation=strict)
+    client = anthropic.Anthropic(timeout=TIMEOUT, _strict_response_validation=strict)
     if client.api_key is None and client.auth_token is None and client.credentials is None:
         raise UserError(
             "no credentials: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for another "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
@@ -55,18 +56,39 @@ class ServerObject:
         return self.metadata.get(DIGEST_MARKER)
 
 
+VersionKey = tuple[KindName, str, int]  # (kind, object id, version)
+
+
 @dataclass(frozen=True)
 class RemoteState:
-    """Every live (unarchived) object of every kind in the workspace, by kind name."""
+    """Every live (unarchived) object of every kind in the workspace, by kind name.
+
+    For versioned kinds the list calls give the latest version; `versions` holds the
+    older versions the plan needs (the pinned ones), None for one the server does not
+    have.
+    """
 
     objects: Mapping[KindName, tuple[ServerObject, ...]] = field(default_factory=dict)
+    versions: Mapping[VersionKey, ServerObject | None] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, *objects: ServerObject) -> RemoteState:
+    def of(cls, *objects: ServerObject, versions: tuple[ServerObject, ...] = ()) -> RemoteState:
         grouped: dict[KindName, list[ServerObject]] = defaultdict(list)
         for obj in objects:
             grouped[obj.kind].append(obj)
-        return cls({kind: tuple(found) for kind, found in grouped.items()})
+        found = {(v.kind, v.id, v.version or 0): v for v in versions}
+        return cls({kind: tuple(group) for kind, group in grouped.items()}, found)
+
+    def with_versions(self, versions: Mapping[VersionKey, ServerObject | None]) -> RemoteState:
+        return RemoteState(self.objects, {**self.versions, **versions})
+
+    def version(self, kind: KindName, object_id: str, version: int) -> ServerObject | None:
+        """One version of an object: the latest from the list, or one fetched into
+        `versions`; None when the server does not have it. KeyError: not fetched."""
+        latest = self.by_id(kind).get(object_id)
+        if latest is not None and latest.version == version:
+            return latest
+        return self.versions[(kind, object_id, version)]
 
     @property
     def agents(self) -> tuple[ServerObject, ...]:
@@ -83,7 +105,11 @@ class RemoteState:
         return tuple(obj for found in self.objects.values() for obj in found)
 
     def by_id(self, kind: KindName) -> dict[str, ServerObject]:
-        return {obj.id: obj for obj in self.of_kind(kind)}
+        return self._ids.setdefault(kind, {obj.id: obj for obj in self.of_kind(kind)})
+
+    @cached_property
+    def _ids(self) -> dict[KindName, dict[str, ServerObject]]:
+        return {}
 
     def by_key(self, kind: KindName) -> dict[str, list[ServerObject]]:
         marked: dict[str, list[ServerObject]] = defaultdict(list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from agentform.plan.build import Plan
+from agentform.plan.model import Plan
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")

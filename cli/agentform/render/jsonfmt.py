@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agentform.plan.build import Change, Plan
+from agentform.plan.model import Change, Plan
 
 FORMAT_VERSION = 1
 
@@ -14,7 +14,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "has_changes": plan.has_changes,
-        "summary": plan.counts(),
+        "summary": {**plan.counts(), "deferred": len(plan.deferred)},
         "changes": [_change(c) for c in plan.changes],
         "drift": [d.to_json() for d in plan.drift],
         "notes": [
@@ -37,5 +37,6 @@ def _change(change: Change) -> dict[str, Any]:
         "id": change.id,
         "from_version": change.from_version,
         "reason": change.reason or None,
+        "deferred": change.deferred,
         "fields": [f.to_json() for f in change.fields],
     }

@@ -6,8 +6,8 @@ so when details had to be left out (the table always lists every change).
 
 from __future__ import annotations
 
-from agentform.plan.build import Change, Drift, Plan
 from agentform.plan.fielddiff import FieldChange
+from agentform.plan.model import Change, Drift, Plan
 from agentform.render.values import (
     DRIFT_LABELS,
     DRIFT_TITLE,
@@ -15,6 +15,7 @@ from agentform.render.values import (
     headline,
     is_long_text,
     show,
+    shown,
     summary,
     text_diff,
 )
@@ -25,7 +26,7 @@ MARKER = "<!-- agentform-plan -->"  # lets CI find and update its own comment
 
 def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
     head = [MARKER, "### agentform plan", "", f"**{summary(plan)}**", ""]
-    actionable = plan.actionable()
+    actionable = shown(plan)
     if actionable:
         head += ["| | Resource | Name | Action | Fields |", "|:-:|---|---|---|---|"]
         head += [_row(change) for change in actionable]

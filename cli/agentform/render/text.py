@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agentform.plan.build import Change, Drift, Plan
 from agentform.plan.fielddiff import FieldChange
+from agentform.plan.model import Change, Drift, Plan
 from agentform.render.values import (
     DRIFT_LABELS,
     DRIFT_TITLE,
@@ -12,6 +12,7 @@ from agentform.render.values import (
     headline,
     is_long_text,
     show,
+    shown,
     summary,
     text_diff,
 )
@@ -43,7 +44,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         for drift in plan.drift:
             lines += _drift(drift, paint)
             lines.append("")
-    actionable = plan.actionable()
+    actionable = shown(plan)
     if actionable:
         lines += ["agentform will perform these actions:", ""]
         for change in actionable:

@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from agentform.kinds import kind
-from agentform.plan.build import Change, Plan
 from agentform.plan.fielddiff import FieldChange
+from agentform.plan.model import Change, Plan
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "pin": "*", "archive": "-", "noop": " "}
 LONG = 80
@@ -46,6 +46,8 @@ def headline(change: Change) -> str:
         text = f"update v{change.from_version} -> new version"
     elif action == "update":
         text = "update in place"
+    elif action == "archive" and change.deferred:
+        text = "archive (only with --prune)"
     elif action == "archive":
         text = "archive (irreversible)"
     elif action == "pin" and change.from_version is not None:
@@ -57,8 +59,11 @@ def headline(change: Change) -> str:
 
 def summary(plan: Plan) -> str:
     counts = plan.counts()
+    waiting = _deferred(plan)
     if not plan.has_changes:
-        return f"No changes. The server matches the manifests ({counts['noop']} resources)."
+        return (
+            f"No changes. The server matches the manifests ({counts['noop']} resources){waiting}."
+        )
     parts = [
         f"{counts['create']} to create",
         f"{counts['update']} to update",
@@ -67,4 +72,14 @@ def summary(plan: Plan) -> str:
     ]
     if counts["pin"]:
         parts.append(f"{counts['pin']} to pin")
-    return f"Plan: {', '.join(parts)}; {counts['noop']} unchanged."
+    return f"Plan: {', '.join(parts)}; {counts['noop']} unchanged{waiting}."
+
+
+def shown(plan: Plan) -> tuple[Change, ...]:
+    """The changes a plan lists: what apply will do, then what waits for --prune."""
+    return plan.actionable() + plan.deferred
+
+
+def _deferred(plan: Plan) -> str:
+    count = len(plan.deferred)
+    return f"; {count} to archive only with --prune" if count else ""
