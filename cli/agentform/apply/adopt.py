@@ -18,7 +18,6 @@ from typing import Any
 
 import yaml
 
-from agentform import pins as pinsfile
 from agentform.apply.runner import pin_of
 from agentform.apply.writes import RetryPolicy, update
 from agentform.errors import UserError
@@ -27,6 +26,7 @@ from agentform.kinds.shape import digest
 from agentform.manifests.estate import Manifest, load_manifest
 from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER, KEY_PATTERN, USER_METADATA_KEYS
 from agentform.pins.model import Pins
+from agentform.pins.store import PinChange, PinStore
 from agentform.remote.client import Remote
 from agentform.remote.state import KindName, ServerObject
 
@@ -63,11 +63,12 @@ def import_objects(
     objects: Iterable[tuple[ServerObject, str | None]],
 ) -> list[Imported]:
     targets = _targets(root, pins, list(objects))
+    store = PinStore(pins_path)
+    store.check_writable()
     done = []
     for target in targets:
         done.append(_import_one(root, remote, target))
-        pins = _pinned(pins, done[-1], target)
-        pinsfile.write(pins_path, pins)
+        store.change([_pinned(done[-1], target)])
     return done
 
 
@@ -187,9 +188,9 @@ def _mark(remote: Remote, obj: ServerObject, key: str, marker: str) -> ServerObj
     return update(remote, obj.kind, obj.id, body, RetryPolicy())
 
 
-def _pinned(pins: Pins, done: Imported, target: _Target) -> Pins:
+def _pinned(done: Imported, target: _Target) -> PinChange:
     marked = ServerObject(done.kind, {**target.obj.data, "version": done.version})
-    return pins.with_pin(kind(done.kind).plural, done.key, pin_of(marked))
+    return PinChange(kind(done.kind).plural, done.key, pin_of(marked), expect=None)
 
 
 def _render(obj: ServerObject, spec: dict[str, Any], root: Path) -> str:

@@ -27,6 +27,7 @@ def inject_fault(
     count: int = 1,
     retry_after: float | None = None,
     lost: str | None = None,
+    api_key: str | None = None,
 ) -> None:
     """Fail the next `count` requests matching `method` and `path` (exact or glob).
 
@@ -42,29 +43,39 @@ def inject_fault(
         "retry_after": retry_after,
         "lost": lost,
     }
-    _call("POST", base_url, "/_emulator/faults", spec)
+    _call("POST", base_url, "/_emulator/faults", spec, api_key)
 
 
-def counters(base_url: str) -> dict[str, int]:
+def counters(base_url: str, api_key: str | None = None) -> dict[str, int]:
     """Requests seen since the last reset, keyed `"METHOD /v1/route/{template}"`."""
-    requests: dict[str, int] = _call("GET", base_url, "/_emulator/counters")["requests"]
+    requests: dict[str, int] = _call("GET", base_url, "/_emulator/counters", None, api_key)[
+        "requests"
+    ]
     return requests
 
 
-def faults_fired(base_url: str) -> int:
+def faults_fired(base_url: str, api_key: str | None = None) -> int:
     """How many injected faults have fired since the last reset."""
-    return int(_call("GET", base_url, "/_emulator/counters")["faults_fired"])
+    return int(_call("GET", base_url, "/_emulator/counters", None, api_key)["faults_fired"])
 
 
-def reset(base_url: str, *, data: bool = False) -> None:
+def reset(base_url: str, *, data: bool = False, api_key: str | None = None) -> None:
     """Clear counters and pending faults; with `data=True` also delete every stored object."""
-    _call("POST", base_url, "/_emulator/reset", {"data": data})
+    _call("POST", base_url, "/_emulator/reset", {"data": data}, api_key)
 
 
-def _call(method: str, base_url: str, path: str, body: dict[str, Any] | None = None) -> Any:
+def _call(
+    method: str,
+    base_url: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    api_key: str | None = None,
+) -> Any:
     import httpx2
 
-    response = httpx2.request(method, base_url.rstrip("/") + path, json=body, timeout=_TIMEOUT)
+    headers = {"x-api-key": api_key} if api_key else {}
+    url = base_url.rstrip("/") + path
+    response = httpx2.request(method, url, json=body, headers=headers, timeout=_TIMEOUT)
     if response.status_code != 200:
         raise AdminError(f"{method} {path}: {response.status_code} {response.text}")
     return response.json()

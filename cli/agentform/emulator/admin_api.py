@@ -1,9 +1,13 @@
-"""`/_emulator/`: fault injection, counters and reset. Not part of the real API: no auth,
-never counted, never delayed or faulted."""
+"""`/_emulator/`: fault injection, counters and reset. Not part of the real API: never
+counted, delayed or faulted. When the emulator has an API key, these endpoints want it
+too (a reset wipes every object); POSTs must be JSON, so a cross-origin form or
+`text/plain` request from a web page cannot reach them."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+import hmac
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from agentform.emulator.api import emulator, json_response
 from agentform.emulator.faults import FaultSpecError, parse_fault
@@ -50,8 +54,21 @@ async def health(request: Request) -> Response:
     return json_response(dumps({"ok": True}))
 
 
+async def _guard(request: Request) -> None:
+    """The emulator's API key (when it has one), and JSON bodies only."""
+    key = emulator(request).config.api_key
+    bearer = request.headers.get("authorization", "")
+    presented = request.headers.get("x-api-key") or bearer.removeprefix("Bearer ").strip()
+    if key is not None and not hmac.compare_digest(presented.encode(), key.encode()):
+        raise HTTPException(401, "the admin API wants the emulator's API key (x-api-key)")
+    if request.method == "POST":
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            raise HTTPException(415, "the admin API accepts only application/json bodies")
+
+
 def router() -> APIRouter:
-    admin = APIRouter(prefix="/_emulator")
+    admin = APIRouter(prefix="/_emulator", dependencies=[Depends(_guard)])
     admin.add_api_route("/faults", add_fault, methods=["POST"], include_in_schema=False)
     admin.add_api_route("/counters", counters, methods=["GET"], include_in_schema=False)
     admin.add_api_route("/reset", reset, methods=["POST"], include_in_schema=False)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from agentform import pins as pinsfile
 from agentform.apply.run import Gate, GateVerdict
 from agentform.errors import LookupKeyError, UserError
 from agentform.evals.results import Comparison, VersionScore, decide, score_version
@@ -23,6 +22,7 @@ from agentform.kinds import server_spec
 from agentform.kinds.shape import digest
 from agentform.manifests.project import Project
 from agentform.pins.model import AgentPin
+from agentform.pins.store import PinChange, PinStore
 from agentform.plan.model import Change
 from agentform.remote.client import NotFoundError, Remote
 from agentform.remote.state import ServerObject
@@ -215,11 +215,9 @@ def _environment_id(project: Project, suite: Suite) -> str:
 
 def _write_pin(project: Project, key: str, before: AgentPin, after: AgentPin) -> None:
     """Write the move, unless pins.yaml changed under the eval (then say so, move nothing)."""
-    current = pinsfile.load_or_empty(project.pins_path)
-    now = current.agents.get(key)
-    if now is None or (now.id, now.version) != (before.id, before.version):
+    change = PinChange("agents", key, after, intent=None, expect=before)
+    if not PinStore(project.pins_path).change([change])[0]:
         raise UserError(f"{project.pins_path} changed during the eval ({key}); run promote again")
-    pinsfile.write(project.pins_path, current.with_agent(key, after))
 
 
 def _quiet(done: int, total: int, result: object) -> None:

@@ -21,6 +21,7 @@ from agentform.errors import ManifestError
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
 FieldPath = tuple[str | int, ...]
+NODE_BUDGET = 10_000  # nodes a file may build beyond one per character of its text
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, Source]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        data = _Builder(loader, source).build(node, ()) if node is not None else None
+        budget = NODE_BUDGET + len(text)  # each node costs at least a character, unless aliased
+        data = _Builder(loader, source, budget).build(node, ()) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(path, exc) from None
     except yaml.YAMLError as exc:
@@ -124,13 +126,28 @@ def _yaml_error(path: Path, exc: yaml.MarkedYAMLError) -> ManifestError:
 
 
 class _Builder:
-    """Turns a composed node tree into data, recording positions and refusing duplicates."""
+    """Turns a composed node tree into data, recording positions and refusing duplicates.
 
-    def __init__(self, loader: yaml.SafeLoader, source: Source) -> None:
+    YAML aliases let a few bytes name the same subtree again and again (a "billion
+    laughs" file of 338 bytes expands to gigabytes); the builder counts the nodes it
+    makes and stops at a budget proportional to the file's size.
+    """
+
+    def __init__(self, loader: yaml.SafeLoader, source: Source, budget: int) -> None:
         self._loader = loader
         self._source = source
+        self._budget = budget
 
     def build(self, node: yaml.Node, at: FieldPath) -> Any:
+        self._budget -= 1
+        if self._budget < 0:
+            raise ManifestError(
+                path=self._source.path,
+                line=node.start_mark.line + 1,
+                field=format_field(at) or None,
+                message="YAML aliases expand this file beyond any sensible size; "
+                "write the values out instead of using anchors (&) and aliases (*)",
+            )
         self._source.values.setdefault(at, _position(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, at)

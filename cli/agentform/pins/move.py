@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agentform import pins as pinsfile
 from agentform.errors import LookupKeyError, UserError
 from agentform.kinds import server_spec
 from agentform.kinds.shape import digest
 from agentform.manifests.project import Project
 from agentform.pins.model import AgentPin
+from agentform.pins.store import PinChange, PinStore
 from agentform.remote.client import NotFoundError, Remote
 from agentform.remote.state import ServerObject
 
@@ -36,7 +36,9 @@ def move_pin(project: Project, remote: Remote, key: str, version: int | None) ->
     assert target.version is not None
     pin = AgentPin(agent_id, target.version, digest(server_spec("agent", target.data)))
     previous = project.pins.agents.get(key)
-    written = pinsfile.write(project.pins_path, project.pins.with_agent(key, pin))
+    store = PinStore(project.pins_path)
+    store.change([PinChange("agents", key, pin, intent=None)])  # deliberate: clears an intent
+    written = store.written
     before = previous.version if previous and previous.id == agent_id else None
     return PinMove(key, agent_id, before, target.version, latest.version or target.version, written)
 

@@ -6,6 +6,8 @@ so when details had to be left out (the table always lists every change).
 
 from __future__ import annotations
 
+import re
+
 from agentform.plan.fielddiff import FieldChange
 from agentform.plan.model import Change, Drift, Plan
 from agentform.render.values import (
@@ -21,6 +23,7 @@ from agentform.render.values import (
 )
 
 LIMIT = 60_000
+_FENCE_RUN = re.compile(r"`+")
 MARKER = "<!-- agentform-plan -->"  # lets CI find and update its own comment
 
 
@@ -64,9 +67,9 @@ def _drift_details(drift: Drift) -> str:
     lines = [f"\n<details><summary>{summary}</summary>\n"]
     for field in drift.fields:
         if field.change == "changed" and (is_long_text(field.before) or is_long_text(field.after)):
-            lines += [f"`{field.path}`", "", "```diff", *text_diff(field, DRIFT_LABELS), "```"]
+            lines += [f"`{field.path}`", "", *fenced(text_diff(field, DRIFT_LABELS))]
         else:
-            lines += ["```diff", _line(field, False), "```"]
+            lines += fenced([_line(field, False)])
     lines.append("\n</details>\n")
     return "\n".join(lines)
 
@@ -90,12 +93,21 @@ def _details(change: Change) -> str:
     body = [f"\n<details><summary>{summary}</summary>\n"]
     plain = [f for f in change.fields if not _is_diff(f, change)]
     if plain:
-        body += ["```diff", *(_line(f, change.action == "create") for f in plain), "```"]
+        body += fenced([_line(f, change.action == "create") for f in plain])
     for field in change.fields:
         if _is_diff(field, change):
-            body += [f"`{field.path}`", "", "```diff", *text_diff(field), "```"]
+            body += [f"`{field.path}`", "", *fenced(text_diff(field))]
     body.append("\n</details>\n")
     return "\n".join(body)
+
+
+def fenced(lines: list[str], language: str = "diff") -> list[str]:
+    """A code block no content can close: its fence is longer than any run of backticks
+    (or tildes) inside, so a prompt line of ``` cannot break out of it."""
+    text = "\n".join(lines)
+    longest = max((len(run) for run in _FENCE_RUN.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + language, *lines, fence]
 
 
 def _is_diff(field: FieldChange, change: Change) -> bool:
