@@ -18,7 +18,7 @@ from agentform.errors import AgentformError
 from agentform.kinds import kind
 from agentform.kinds.shape import digest
 from agentform.pins.model import Pending, Pin
-from agentform.pins.store import KEEP, Batch, PinChange
+from agentform.pins.store import Batch, PinChange
 from agentform.plan.model import Change
 from agentform.remote.client import Remote, RemoteError
 from agentform.remote.state import ServerObject
@@ -163,10 +163,10 @@ class Runner:
         self._pin_change(change, pin_of(obj))
 
     def _pin_change(self, change: Change, pin: Pin) -> None:
+        """Pin what this apply made or found; its key's intent, if any, is fulfilled."""
         section = kind(change.kind).plural
-        intent = None if intent_of(change) is not None else KEEP
         self.batch.add(
-            PinChange(section, change.key, pin, intent=intent, expect=expected(change)), change
+            PinChange(section, change.key, pin, intent=None, expect=expected(change)), change
         )
 
     def _settle(self, change: Change, *, maybe_done: bool) -> None:

@@ -21,11 +21,14 @@ _SECRET_NAME = re.compile(
     re.I,
 )
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_DONE = " [secret sha256:"
 
 
 def redact(value: Any) -> Any:
     """`value` (any JSON) with every secret-bearing URL redacted; other data unchanged."""
     if isinstance(value, str):
+        if _DONE in value:
+            return value  # redacted already (a saved plan read back)
         return redact_url(value) if _URL.match(value) else value
     if isinstance(value, dict):
         return {k: _redact_field(k, v) for k, v in value.items()}
@@ -68,6 +71,8 @@ def fingerprint(secret: str) -> str:
 
 
 def _redact_field(name: Any, value: Any) -> Any:
+    if isinstance(value, str) and _DONE in value:
+        return value
     if isinstance(value, str) and isinstance(name, str) and _is_secret_field(name):
         return f"{REDACTED} [secret {fingerprint(value)}]" if value else value
     return redact(value)
