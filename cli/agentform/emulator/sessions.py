@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from agentform.emulator import agents, environments, events
+from agentform.emulator import agents, environments, events, session_refs
 from agentform.emulator.errors import invalid_request, not_found
 from agentform.emulator.ids import format_ms, new_id
 from agentform.emulator.limits import check_length, check_metadata, patch_metadata
@@ -46,6 +46,7 @@ def create(em: Emulator, ws: str, body: Any) -> str:
         )
     now_ms = em.clock.now_ms()
     session = _new_session(em, params, agent, format_ms(now_ms))
+    session_refs.apply(em, ws, params, session)
     with em.store.transaction() as conn:
         conn.execute(
             "INSERT INTO sessions (id, workspace, created_us, status, agent_id, agent_version, "
