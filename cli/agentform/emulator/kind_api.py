@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from agentform.emulator import skill_versions, skills
+from agentform.emulator import credentials, skill_versions, skills, vaults
 from agentform.emulator.api import Handler, emulator, json_response, query, read_json, workspace
 from agentform.emulator.skill_catalog import LEGACY_BETA
 from agentform.emulator.wire import Json
@@ -105,6 +105,19 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", _VERSION, _version_call(skill_versions.retrieve)),
     ("DELETE", _VERSION, _version_call(skill_versions.delete)),
     ("GET", _VERSION + "/content", _download),
+    ("POST", "/v1/vaults", _call(vaults.create, body=True)),
+    ("GET", "/v1/vaults", _call(vaults.list_vaults, params=True)),
+    ("GET", _VAULT, _call(vaults.retrieve, _V)),
+    ("POST", _VAULT, _call(vaults.update, _V, body=True)),
+    ("DELETE", _VAULT, _call(vaults.delete, _V)),
+    ("POST", _VAULT + "/archive", _call(vaults.archive, _V)),
+    ("POST", _VAULT + "/credentials", _call(credentials.create, _V, body=True)),
+    ("GET", _VAULT + "/credentials", _call(credentials.list_credentials, _V, params=True)),
+    ("GET", _CREDENTIAL, _call(credentials.retrieve, _V, _C)),
+    ("POST", _CREDENTIAL, _call(credentials.update, _V, _C, body=True)),
+    ("DELETE", _CREDENTIAL, _call(credentials.delete, _V, _C)),
+    ("POST", _CREDENTIAL + "/archive", _call(credentials.archive, _V, _C)),
+    ("POST", _CREDENTIAL + "/mcp_oauth_validate", _call(credentials.validate_oauth, _V, _C)),
 ]  # fmt: skip
 
 
