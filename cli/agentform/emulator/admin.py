@@ -61,10 +61,35 @@ def reset(base_url: str, *, data: bool = False) -> None:
     _call("POST", base_url, "/_emulator/reset", {"data": data})
 
 
-def _call(method: str, base_url: str, path: str, body: dict[str, Any] | None = None) -> Any:
+def agent_write(
+    base_url: str,
+    memory_store_id: str,
+    *,
+    session_id: str,
+    path: str,
+    content: str,
+    workspace: str | None = None,
+) -> Any:
+    """A session's agent writes `content` at `path` in an attached store; returns the memory."""
+    spec = {"session_id": session_id, "path": path, "content": content}
+    route = f"/_emulator/memory_stores/{memory_store_id}/agent_writes"
+    return _call("POST", base_url, route, spec, workspace=workspace)
+
+
+def _call(
+    method: str,
+    base_url: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    *,
+    workspace: str | None = None,
+) -> Any:
     import httpx2
 
-    response = httpx2.request(method, base_url.rstrip("/") + path, json=body, timeout=_TIMEOUT)
+    headers = {} if workspace is None else {"anthropic-workspace-id": workspace}
+    response = httpx2.request(
+        method, base_url.rstrip("/") + path, json=body, headers=headers, timeout=_TIMEOUT
+    )
     if response.status_code != 200:
         raise AdminError(f"{method} {path}: {response.status_code} {response.text}")
     return response.json()

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException
 
-from agentform.emulator import admin_api, api, kind_api
+from agentform.emulator import admin_api, api, kind_admin, kind_api
 from agentform.emulator.errors import ApiError
 from agentform.emulator.middleware import ApiMiddleware, RouteKey
 from agentform.emulator.state import Emulator
@@ -32,6 +32,7 @@ def create_app(em: Emulator) -> FastAPI:
     app.include_router(api.router())
     app.include_router(kind_api.router())
     app.include_router(admin_api.router())
+    app.include_router(kind_admin.router())
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)

@@ -14,7 +14,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from agentform.emulator import credentials, skill_versions, skills, vaults
+from agentform.emulator import (
+    credentials,
+    memories,
+    memory_stores,
+    memory_versions,
+    skill_versions,
+    skills,
+    vaults,
+)
 from agentform.emulator.api import Handler, emulator, json_response, query, read_json, workspace
 from agentform.emulator.skill_catalog import LEGACY_BETA
 from agentform.emulator.wire import Json
@@ -118,6 +126,20 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("DELETE", _CREDENTIAL, _call(credentials.delete, _V, _C)),
     ("POST", _CREDENTIAL + "/archive", _call(credentials.archive, _V, _C)),
     ("POST", _CREDENTIAL + "/mcp_oauth_validate", _call(credentials.validate_oauth, _V, _C)),
+    ("POST", "/v1/memory_stores", _call(memory_stores.create, body=True)),
+    ("GET", "/v1/memory_stores", _call(memory_stores.list_stores, params=True)),
+    ("GET", _STORE, _call(memory_stores.retrieve, _M)),
+    ("POST", _STORE, _call(memory_stores.update, _M, body=True)),
+    ("DELETE", _STORE, _call(memory_stores.delete, _M)),
+    ("POST", _STORE + "/archive", _call(memory_stores.archive, _M)),
+    ("POST", _STORE + "/memories", _call(memories.create, _M, body=True, params=True, actor=True)),
+    ("GET", _STORE + "/memories", _call(memories.list_memories, _M, params=True)),
+    ("GET", _MEMORY, _call(memories.retrieve, _M, _MID, params=True)),
+    ("POST", _MEMORY, _call(memories.update, _M, _MID, body=True, params=True, actor=True)),
+    ("DELETE", _MEMORY, _call(memories.delete, _M, _MID, params=True, actor=True)),
+    ("GET", _STORE + "/memory_versions", _call(memory_versions.list_versions, _M, params=True)),
+    ("GET", _MEMVER, _call(memory_versions.retrieve, _M, _MV, params=True)),
+    ("POST", _MEMVER + "/redact", _call(memory_versions.redact, _M, _MV, actor=True)),
 ]  # fmt: skip
 
 
