@@ -115,3 +115,58 @@ def test_rosters_reject_unknown_archived_and_missing_versions(client: Any) -> No
     client.beta.agents.archive(helper.id)
     with pytest.raises(anthropic.BadRequestError, match="archived"):
         make_agent(client, multiagent={"type": "coordinator", "agents": [helper.id]})
+
+
+def test_sessions_check_vaults(client: Any, env: Any) -> None:
+    agent = make_agent(client)
+    vault = client.beta.vaults.create(display_name="alice")
+    session = client.beta.sessions.create(
+        agent=agent.id, environment_id=env.id, vault_ids=[vault.id]
+    )
+    assert session.vault_ids == [vault.id]
+    with pytest.raises(anthropic.NotFoundError, match="vault_ids.0"):
+        client.beta.sessions.create(agent=agent.id, environment_id=env.id, vault_ids=["vlt_nope"])
+    with pytest.raises(anthropic.BadRequestError, match="listed twice"):
+        client.beta.sessions.create(
+            agent=agent.id, environment_id=env.id, vault_ids=[vault.id, vault.id]
+        )
+    client.beta.vaults.archive(vault.id)
+    with pytest.raises(anthropic.BadRequestError, match="archived"):
+        client.beta.sessions.create(agent=agent.id, environment_id=env.id, vault_ids=[vault.id])
+
+
+def test_sessions_check_and_snapshot_memory_stores(client: Any, env: Any) -> None:
+    agent = make_agent(client)
+    store = client.beta.memory_stores.create(name="User Preferences!", description="Prefs")
+    resource = {"type": "memory_store", "memory_store_id": store.id, "access": "read_only"}
+    session = client.beta.sessions.create(
+        agent=agent.id, environment_id=env.id, resources=[resource]
+    )
+    attached = session.resources[0]
+    assert (attached.name, attached.description) == ("User Preferences!", "Prefs")
+    assert attached.mount_path == "/mnt/memory/user-preferences-" and attached.access == "read_only"
+    client.beta.memory_stores.update(store.id, name="Renamed")
+    assert client.beta.sessions.retrieve(session.id).resources[0].name == "User Preferences!"
+    missing = {"type": "memory_store", "memory_store_id": "memstore_nope"}
+    with pytest.raises(anthropic.NotFoundError, match="resources.0.memory_store_id"):
+        client.beta.sessions.create(agent=agent.id, environment_id=env.id, resources=[missing])
+    with pytest.raises(anthropic.BadRequestError, match="attached twice"):
+        client.beta.sessions.create(
+            agent=agent.id, environment_id=env.id, resources=[resource, resource]
+        )
+    client.beta.memory_stores.archive(store.id)
+    with pytest.raises(anthropic.BadRequestError, match="archived"):
+        client.beta.sessions.create(agent=agent.id, environment_id=env.id, resources=[resource])
+    assert [s.id for s in client.beta.sessions.list(memory_store_id=store.id)] == [session.id]
+
+
+def test_at_most_eight_memory_stores_per_session(client: Any, env: Any) -> None:
+    agent = make_agent(client)
+    stores = [client.beta.memory_stores.create(name=f"s{i}").id for i in range(9)]
+    resources = [{"type": "memory_store", "memory_store_id": s} for s in stores]
+    with pytest.raises(anthropic.BadRequestError, match="at most 8"):
+        client.beta.sessions.create(agent=agent.id, environment_id=env.id, resources=resources)
+    session = client.beta.sessions.create(
+        agent=agent.id, environment_id=env.id, resources=resources[:8]
+    )
+    assert len(session.resources) == 8
