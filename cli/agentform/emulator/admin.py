@@ -61,6 +61,12 @@ def reset(base_url: str, *, data: bool = False) -> None:
     _call("POST", base_url, "/_emulator/reset", {"data": data})
 
 
+def fire_deployment(base_url: str, deployment_id: str, *, workspace: str | None = None) -> Any:
+    """The deployment's schedule reaches its next occurrence now; returns the run (a dict)."""
+    path = f"/_emulator/deployments/{deployment_id}/fire"
+    return _call("POST", base_url, path, None, workspace=workspace)
+
+
 def agent_write(
     base_url: str,
     memory_store_id: str,

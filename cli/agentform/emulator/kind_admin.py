@@ -1,5 +1,8 @@
 """Admin endpoints (`/_emulator/`) standing in for what the real server does on its own.
 
+- `POST /_emulator/deployments/{id}/fire`: the deployment's schedule reaches its next
+  occurrence now; answers the deployment run it recorded (a failure pauses the
+  deployment, as the server does).
 - `POST /_emulator/memory_stores/{id}/agent_writes` `{"session_id", "path", "content"}`:
   a session's agent writes a file under the store's mount; answers the memory, whose
   new version is authored by a `session_actor`. The session must exist in the
@@ -15,16 +18,23 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from agentform.emulator import memories, memory_stores, sessions
+from agentform.emulator import deployment_runs, memories, memory_stores, sessions
 from agentform.emulator.api import emulator, json_response, read_json
 from agentform.emulator.config import DEFAULT_WORKSPACE
 from agentform.emulator.errors import invalid_request
 from agentform.emulator.middleware import WORKSPACE_HEADER
 from agentform.emulator.state import Emulator
+from agentform.emulator.wire import dumps
 
 
 def _workspace(request: Request) -> str:
     return request.headers.get(WORKSPACE_HEADER) or DEFAULT_WORKSPACE
+
+
+async def fire(request: Request) -> Response:
+    em, ws = emulator(request), _workspace(request)
+    record = deployment_runs.fire_scheduled(em, ws, request.path_params["deployment_id"])
+    return json_response(dumps(record))
 
 
 async def agent_write(request: Request) -> Response:
@@ -53,6 +63,8 @@ def _check_attached(em: Emulator, ws: str, session_id: str, store_id: str) -> No
 
 def router() -> APIRouter:
     admin = APIRouter(prefix="/_emulator")
+    admin.add_api_route("/deployments/{deployment_id}/fire", fire, methods=["POST"],
+                        include_in_schema=False)  # fmt: skip
     admin.add_api_route("/memory_stores/{memory_store_id}/agent_writes", agent_write,
                         methods=["POST"], include_in_schema=False)  # fmt: skip
     return admin

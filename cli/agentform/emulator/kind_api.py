@@ -16,6 +16,8 @@ from fastapi import APIRouter, Request, Response
 
 from agentform.emulator import (
     credentials,
+    deployment_runs,
+    deployments,
     memories,
     memory_stores,
     memory_versions,
@@ -140,6 +142,17 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", _STORE + "/memory_versions", _call(memory_versions.list_versions, _M, params=True)),
     ("GET", _MEMVER, _call(memory_versions.retrieve, _M, _MV, params=True)),
     ("POST", _MEMVER + "/redact", _call(memory_versions.redact, _M, _MV, actor=True)),
+    ("POST", "/v1/deployments", _call(deployments.create, body=True)),
+    ("GET", "/v1/deployments", _call(deployments.list_deployments, params=True)),
+    ("GET", _DEPLOYMENT, _call(deployments.retrieve, _D)),
+    ("POST", _DEPLOYMENT, _call(deployments.update, _D, body=True)),
+    ("POST", _DEPLOYMENT + "/archive", _call(deployments.archive, _D)),
+    ("POST", _DEPLOYMENT + "/pause", _call(deployments.pause, _D)),
+    ("POST", _DEPLOYMENT + "/unpause", _call(deployments.unpause, _D)),
+    ("POST", _DEPLOYMENT + "/run", _call(deployment_runs.run, _D)),
+    ("GET", "/v1/deployment_runs", _call(deployment_runs.list_runs, params=True)),
+    ("GET", "/v1/deployment_runs/{deployment_run_id}",
+     _call(deployment_runs.retrieve, "deployment_run_id")),
 ]  # fmt: skip
 
 

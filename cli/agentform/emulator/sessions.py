@@ -35,7 +35,7 @@ class SessionGoneError(Exception):
     """The session was deleted while something was still working on it."""
 
 
-def create(em: Emulator, ws: str, body: Any) -> str:
+def create(em: Emulator, ws: str, body: Any, *, deployment_id: str | None = None) -> str:
     params = validate_body("session.create", body)
     agent = _pinned_agent(em, ws, params["agent"])
     env_archived, env_text = environments.find(em, ws, params["environment_id"])
@@ -47,6 +47,7 @@ def create(em: Emulator, ws: str, body: Any) -> str:
     now_ms = em.clock.now_ms()
     session = _new_session(em, params, agent, format_ms(now_ms))
     session_refs.apply(em, ws, params, session)
+    session["deployment_id"] = deployment_id
     with em.store.transaction() as conn:
         conn.execute(
             "INSERT INTO sessions (id, workspace, created_us, status, agent_id, agent_version, "
