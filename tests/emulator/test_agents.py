@@ -8,6 +8,7 @@ import anthropic
 import pytest
 
 from agentform.emulator import admin
+from tests.emulator.kinds import upload_skill
 
 TOOLSET = {"type": "agent_toolset_20260401"}
 
@@ -19,12 +20,13 @@ def make_agent(client: Any, **overrides: Any) -> Any:
 
 
 def test_create_materialises_server_defaults(client: Any) -> None:
+    skill = upload_skill(client)
     agent = make_agent(
         client,
         tools=[TOOLSET],
         skills=[
             {"type": "anthropic", "skill_id": "xlsx"},
-            {"type": "custom", "skill_id": "skill_1"},
+            {"type": "custom", "skill_id": skill.id},
         ],
     )
     assert agent.id.startswith("agent_011C") and agent.type == "agent" and agent.version == 1
@@ -38,7 +40,7 @@ def test_create_materialises_server_defaults(client: Any) -> None:
     assert toolset.configs == []
     assert [(s.skill_id, s.version) for s in agent.skills] == [
         ("xlsx", "20251013"),
-        ("skill_1", "1759178010641129"),
+        (skill.id, skill.latest_version_id),
     ]
     assert agent.metadata == {} and agent.mcp_servers == [] and agent.multiagent is None
     assert agent.description is None and agent.archived_at is None

@@ -57,6 +57,7 @@ def test_overrides_apply_to_the_session_only(client: Any, agent: Any, env: Any) 
 
 
 def test_resources_and_metadata(client: Any, agent: Any, env: Any) -> None:
+    store = client.beta.memory_stores.create(name="notes")
     session = client.beta.sessions.create(
         agent=agent.id,
         environment_id=env.id,
@@ -68,7 +69,7 @@ def test_resources_and_metadata(client: Any, agent: Any, env: Any) -> None:
                 "authorization_token": "t",
             },
             {"type": "file", "file_id": "file_1"},
-            {"type": "memory_store", "memory_store_id": "memstore_1"},
+            {"type": "memory_store", "memory_store_id": store.id},
         ],
         budget={"type": "limit", "max_list_cost": {"amount": "2500", "currency": "USD"}},
     )
@@ -76,7 +77,7 @@ def test_resources_and_metadata(client: Any, agent: Any, env: Any) -> None:
     assert repo.mount_path == "/workspace/app" and repo.id.startswith("sesrsc_")
     assert file.file_id == "file_1" and memory.access == "read_write"
     assert session.metadata == {"ticket": "42"} and session.budget.max_list_cost.amount == "2500"
-    assert [s.id for s in client.beta.sessions.list(memory_store_id="memstore_1")] == [session.id]
+    assert [s.id for s in client.beta.sessions.list(memory_store_id=store.id)] == [session.id]
 
 
 def test_missing_or_archived_references(client: Any, agent: Any, env: Any) -> None:

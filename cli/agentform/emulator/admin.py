@@ -64,16 +64,43 @@ def reset(base_url: str, *, data: bool = False, api_key: str | None = None) -> N
     _call("POST", base_url, "/_emulator/reset", {"data": data}, api_key)
 
 
+def fire_deployment(base_url: str, deployment_id: str, *, workspace: str | None = None) -> Any:
+    """The deployment's schedule reaches its next occurrence now; returns the run (a dict)."""
+    path = f"/_emulator/deployments/{deployment_id}/fire"
+    return _call("POST", base_url, path, None, workspace=workspace)
+
+
+def agent_write(
+    base_url: str,
+    memory_store_id: str,
+    *,
+    session_id: str,
+    path: str,
+    content: str,
+    workspace: str | None = None,
+) -> Any:
+    """A session's agent writes `content` at `path` in an attached store; returns the memory."""
+    spec = {"session_id": session_id, "path": path, "content": content}
+    route = f"/_emulator/memory_stores/{memory_store_id}/agent_writes"
+    return _call("POST", base_url, route, spec, workspace=workspace)
+
+
 def _call(
     method: str,
     base_url: str,
     path: str,
     body: dict[str, Any] | None = None,
     api_key: str | None = None,
+    *,
+    workspace: str | None = None,
 ) -> Any:
     import httpx2
 
     headers = {"x-api-key": api_key} if api_key else {}
+    if workspace is not None:
+        headers["anthropic-workspace-id"] = workspace
+    if method == "POST" and body is None:
+        body = {}  # the admin API takes JSON bodies only
     url = base_url.rstrip("/") + path
     response = httpx2.request(method, url, json=body, headers=headers, timeout=_TIMEOUT)
     if response.status_code != 200:

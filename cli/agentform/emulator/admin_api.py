@@ -54,7 +54,7 @@ async def health(request: Request) -> Response:
     return json_response(dumps({"ok": True}))
 
 
-async def _guard(request: Request) -> None:
+async def guard(request: Request) -> None:
     """The emulator's API key (when it has one), and JSON bodies only."""
     key = emulator(request).config.api_key
     bearer = request.headers.get("authorization", "")
@@ -68,7 +68,7 @@ async def _guard(request: Request) -> None:
 
 
 def router() -> APIRouter:
-    admin = APIRouter(prefix="/_emulator", dependencies=[Depends(_guard)])
+    admin = APIRouter(prefix="/_emulator", dependencies=[Depends(guard)])
     admin.add_api_route("/faults", add_fault, methods=["POST"], include_in_schema=False)
     admin.add_api_route("/counters", counters, methods=["GET"], include_in_schema=False)
     admin.add_api_route("/reset", reset, methods=["POST"], include_in_schema=False)

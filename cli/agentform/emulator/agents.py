@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agentform.emulator import defaults, multiagent
+from agentform.emulator import defaults, multiagent, skill_refs
 from agentform.emulator.errors import ApiError, conflict, invalid_request, not_found
 from agentform.emulator.ids import format_ms, new_id
 from agentform.emulator.limits import check_length, check_metadata, patch_metadata
@@ -35,7 +35,6 @@ SPEC_FIELDS = (
 _REPLACED_LISTS = {
     "tools": defaults.materialize_tools,
     "mcp_servers": defaults.materialize_mcp_servers,
-    "skills": defaults.materialize_skills,
 }
 
 
@@ -163,7 +162,7 @@ def _initial_spec(em: Emulator, ws: str, agent_id: str, params: Json) -> Json:
         "execution_identity": defaults.materialize_identity(params.get("execution_identity")),
         "tools": defaults.materialize_tools(params.get("tools")),
         "mcp_servers": defaults.materialize_mcp_servers(params.get("mcp_servers")),
-        "skills": defaults.materialize_skills(params.get("skills")),
+        "skills": skill_refs.materialize(em, ws, params.get("skills")),
         "multiagent": multiagent.materialize(params.get("multiagent"), _resolver(em, ws), self_ref),
         "metadata": dict(params.get("metadata") or {}),
     }
@@ -182,6 +181,8 @@ def _updated_spec(em: Emulator, ws: str, current: Json, params: Json) -> Json:
     for field, materialize in _REPLACED_LISTS.items():
         if field in params:
             spec[field] = materialize(params[field])
+    if "skills" in params:
+        spec["skills"] = skill_refs.materialize(em, ws, params["skills"])
     if "execution_identity" in params:
         spec["execution_identity"] = defaults.materialize_identity(params["execution_identity"])
     if "multiagent" in params:

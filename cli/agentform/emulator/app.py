@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException
 
-from agentform.emulator import admin_api, api
+from agentform.emulator import admin_api, api, kind_admin, kind_api
 from agentform.emulator.errors import ApiError
 from agentform.emulator.middleware import ApiMiddleware, RouteKey
 from agentform.emulator.state import Emulator
@@ -30,11 +30,14 @@ def create_app(em: Emulator) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.emulator = em
     app.include_router(api.router())
+    app.include_router(kind_api.router())
     app.include_router(admin_api.router())
+    app.include_router(kind_admin.router())
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
-    app.add_middleware(ApiMiddleware, emulator=em, route_key=route_keys(api.ROUTES))
+    routes = api.ROUTES + kind_api.ROUTES
+    app.add_middleware(ApiMiddleware, emulator=em, route_key=route_keys(routes))
     return app
 
 

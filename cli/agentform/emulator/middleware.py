@@ -21,6 +21,8 @@ from agentform.emulator.ids import new_id
 from agentform.emulator.state import Emulator
 
 BETA_TOKEN = "managed-agents-2026-04-01"
+# Path prefixes whose SDK resources send another beta token (or none) by default.
+BETA_BY_PREFIX = {"/v1/skills": None, "/v1/memory_stores": "agent-memory-2026-07-22"}
 WORKSPACE_HEADER = "anthropic-workspace-id"
 ADMIN_PREFIX = "/_emulator/"
 log = logging.getLogger("agentform.emulator")
@@ -75,7 +77,7 @@ class ApiMiddleware:
             outcome["note"] = " (injected fault)"
             await send_error(send, injected(fault.status, fault.retry_after), scope)
             return
-        problem = check_credentials(headers, self.em.config.api_key)
+        problem = check_credentials(headers, self.em.config.api_key, path=scope["path"])
         if problem is not None:
             await send_error(send, problem, scope)
         elif fault is not None:
@@ -105,7 +107,9 @@ class ApiMiddleware:
         await send_error(send, injected(500, fault.retry_after), scope)
 
 
-def check_credentials(headers: dict[str, str], api_key: str | None) -> ApiError | None:
+def check_credentials(
+    headers: dict[str, str], api_key: str | None, *, path: str = ""
+) -> ApiError | None:
     """401 without a usable key (or with the wrong one); 400 without the beta token."""
     presented = [headers["x-api-key"]] if headers.get("x-api-key") else []
     authorization = headers.get("authorization", "")
@@ -116,9 +120,18 @@ def check_credentials(headers: dict[str, str], api_key: str | None) -> ApiError 
     if api_key is not None and api_key not in presented:
         return authentication("invalid x-api-key")
     betas = [token.strip() for token in headers.get("anthropic-beta", "").split(",")]
-    if BETA_TOKEN not in betas:
-        return invalid_request(f"this endpoint requires the anthropic-beta header {BETA_TOKEN!r}")
+    required = required_beta(path)
+    if required is not None and required not in betas:
+        return invalid_request(f"this endpoint requires the anthropic-beta header {required!r}")
     return None
+
+
+def required_beta(path: str) -> str | None:
+    """The beta token an endpoint requires: the SDK's default for that resource."""
+    for prefix, token in BETA_BY_PREFIX.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return token
+    return BETA_TOKEN
 
 
 async def send_error(send: Send, error: ApiError, scope: Scope) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from agentform.emulator import agents, environments, events
+from agentform.emulator import agents, environments, events, session_refs
 from agentform.emulator.errors import invalid_request, not_found
 from agentform.emulator.ids import format_ms, new_id
 from agentform.emulator.limits import check_length, check_metadata, patch_metadata
@@ -35,7 +35,7 @@ class SessionGoneError(Exception):
     """The session was deleted while something was still working on it."""
 
 
-def create(em: Emulator, ws: str, body: Any) -> str:
+def create(em: Emulator, ws: str, body: Any, *, deployment_id: str | None = None) -> str:
     params = validate_body("session.create", body)
     agent = _pinned_agent(em, ws, params["agent"])
     env_archived, env_text = environments.find(em, ws, params["environment_id"])
@@ -46,6 +46,8 @@ def create(em: Emulator, ws: str, body: Any) -> str:
         )
     now_ms = em.clock.now_ms()
     session = _new_session(em, params, agent, format_ms(now_ms))
+    session_refs.apply(em, ws, params, session)
+    session["deployment_id"] = deployment_id
     with em.store.transaction() as conn:
         conn.execute(
             "INSERT INTO sessions (id, workspace, created_us, status, agent_id, agent_version, "

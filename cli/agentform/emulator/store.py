@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agentform.emulator.kinds_schema import KIND_CLOCK_SOURCES, KIND_SCHEMA, KIND_TABLES
 from agentform.emulator.wire import dumps, loads
 
 SCHEMA_VERSION = 1
@@ -81,6 +82,7 @@ class Store:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.executescript(_SCHEMA)
+        self._conn.executescript(KIND_SCHEMA)
         self._conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
@@ -152,6 +154,7 @@ class Store:
         """The latest timestamp stored (ms), so a restarted clock never goes backwards."""
         sources = [("created_us", "agents"), ("created_us", "environments")]
         sources += [("created_us", "sessions"), ("processed_us", "events")]
+        sources += KIND_CLOCK_SOURCES
         latest = ", ".join(f"COALESCE((SELECT MAX({c}) FROM {t}), 0)" for c, t in sources)
         row = self.one(f"SELECT MAX({latest})")
         return int(row[0]) // 1000 if row else 0
@@ -159,5 +162,5 @@ class Store:
     def wipe(self) -> None:
         """Delete every stored object (the admin reset with `data: true`)."""
         with self.transaction() as conn:
-            for table in _TABLES:
+            for table in (*_TABLES, *KIND_TABLES):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names

@@ -15,6 +15,7 @@ import collections.abc
 import functools
 import importlib
 import types
+from datetime import datetime
 from typing import Any, Literal, Union
 
 import typing_extensions as te
@@ -32,6 +33,22 @@ _PARAMS = {
     "session.create": "session_create_params.SessionCreateParams",
     "session.update": "session_update_params.SessionUpdateParams",
     "events.send": "sessions.event_send_params.EventSendParams",
+    "vault.create": "vault_create_params.VaultCreateParams",
+    "vault.update": "vault_update_params.VaultUpdateParams",
+    "credential.create": "vaults.credential_create_params.CredentialCreateParams",
+    "credential.update": "vaults.credential_update_params.CredentialUpdateParams",
+    "memory_store.create": "memory_store_create_params.MemoryStoreCreateParams",
+    "memory_store.update": "memory_store_update_params.MemoryStoreUpdateParams",
+    "memory.create": "memory_stores.memory_create_params.MemoryCreateParams",
+    "memory.update": "memory_stores.memory_update_params.MemoryUpdateParams",
+    "deployment.create": "deployment_create_params.DeploymentCreateParams",
+    "deployment.update": "deployment_update_params.DeploymentUpdateParams",
+}
+# Fields some param types list that travel in the path or the query string, never the body.
+_NOT_IN_BODY = {
+    "credential.update": frozenset({"vault_id"}),
+    "memory.create": frozenset({"view"}),
+    "memory.update": frozenset({"memory_store_id", "view"}),
 }
 
 _NO_EXTRA_ITEMS = getattr(te, "NoExtraItems", None)
@@ -54,7 +71,7 @@ def validate_body(kind: str, body: object) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise invalid_request("request body must be a JSON object")
     try:
-        _check_typeddict(body, params_type(kind), "", top_level=True)
+        _check_typeddict(body, params_type(kind), "", top_level=True, skip=_NOT_IN_BODY.get(kind))
     except _Invalid as exc:
         raise invalid_request(str(exc)) from None
     return body
@@ -119,6 +136,8 @@ def _check(value: object, annotation: Any, path: str) -> None:
         _check_typeddict(value, annotation, path)
     elif annotation in _SCALARS:
         _check_scalar(value, annotation, path)
+    elif annotation is datetime:
+        _check_scalar(value, str, path)  # the SDK sends a datetime as its ISO 8601 string
     elif origin in _LISTS:
         _check_list(value, te.get_args(annotation), path)
     elif origin in (dict, collections.abc.Mapping):
@@ -160,14 +179,22 @@ def _check_dict(value: object, args: tuple[Any, ...], path: str) -> None:
         _check(item, value_type, _join(path, str(key)))
 
 
-def _check_typeddict(value: object, typed_dict: Any, path: str, *, top_level: bool = False) -> None:
+def _check_typeddict(
+    value: object,
+    typed_dict: Any,
+    path: str,
+    *,
+    top_level: bool = False,
+    skip: frozenset[str] | None = None,
+) -> None:
     if not isinstance(value, dict):
         raise _Invalid(path, "Input should be a valid dictionary or object")
     hints, required, extra_allowed = _hints(typed_dict)
-    for name in sorted(required - value.keys()):
+    skip = skip or frozenset()
+    for name in sorted(required - value.keys() - skip):
         raise _Invalid(_join(path, name), "Field required")
     for key, item in value.items():
-        if key in hints and not (top_level and key in _HEADER_ONLY):
+        if key in hints and key not in skip and not (top_level and key in _HEADER_ONLY):
             _check(item, hints[key], _join(path, key))
         elif not extra_allowed:
             raise _Invalid(_join(path, key), "Extra inputs are not permitted")
@@ -233,6 +260,8 @@ def _kind_name(annotation: Any) -> str:
         return "a list"
     if origin in (Literal, te.Literal):
         return "a valid string"
+    if annotation is datetime:
+        return "a valid datetime"
     return _SCALARS.get(annotation, "a valid value")
 
 
@@ -252,7 +281,7 @@ def _same_kind(annotation: Any, value: object) -> bool:
         return annotation is bool
     if isinstance(value, (int, float)):
         return annotation in (int, float)
-    return annotation is str and isinstance(value, str)
+    return annotation in (str, datetime) and isinstance(value, str)
 
 
 def _join(path: str, key: str) -> str:
