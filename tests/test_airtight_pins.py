@@ -346,3 +346,20 @@ def test_the_admin_api_wants_the_key_and_json(fresh_emulator: Any) -> None:
 def test_cli_runner_env_has_no_real_key() -> None:
     assert cli_env("http://x")["ANTHROPIC_API_KEY"] == API_KEY
     assert CliRunner().invoke(main, ["--help"]).exit_code == 0
+
+
+def test_import_adopts_a_stray_under_the_key_it_is_marked_with(
+    estate: Path, emulator_url: str, client: Any
+) -> None:
+    applied(estate, emulator_url)
+    stray = client.beta.agents.create(
+        name="orphan", model="claude-haiku-4-5", system="Hi.", metadata={"agentform.key": "orphan"}
+    )
+    result = agentform(estate, emulator_url, "import", "--all")
+    assert result.exit_code == 0, result.output
+    assert f"imported agent {stray.id} as orphan" in result.output
+    assert (estate / "agents" / "orphan.yaml").exists()
+    assert pins.load(estate / "pins.yaml").agents["orphan"].id == stray.id
+    assert "No changes" in agentform(estate, emulator_url, "plan").output
+    again = agentform(estate, emulator_url, "import", "agent", stray.id)
+    assert again.exit_code == 1 and "is already managed as 'orphan'" in again.output

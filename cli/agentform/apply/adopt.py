@@ -50,9 +50,14 @@ class _Target:
     files: dict[Path, str]
 
 
-def unmarked(remote: Remote) -> list[ServerObject]:
-    """Every live object agentform does not manage yet (for `import --all`)."""
-    return [o for o in remote.read_state().all() if o.key is None]
+def unmarked(
+    remote: Remote, root: Path | None = None, pins: Pins | None = None
+) -> list[ServerObject]:
+    """Every live object agentform does not manage here (for `import --all`): unmarked
+    ones, and strays (marked with a key that has neither a manifest nor a pin here)."""
+    taken = _existing_keys(root, pins) if root is not None and pins is not None else {}
+    found = remote.read_state().all()
+    return [o for o in found if o.key is None or (o.kind, o.key) not in taken]
 
 
 def import_objects(
@@ -79,10 +84,11 @@ def _targets(
     taken = _existing_keys(root, pins)
     targets = []
     for obj, key in objects:
-        if obj.key is not None:
+        if obj.key is not None and (obj.kind, obj.key) in taken:
             raise UserError(
                 f"{obj.kind} {obj.id} is already managed as {obj.key!r} (agentform.key)"
             )
+        key = key or obj.key  # a stray keeps the key it is marked with
         if obj.data.get("archived_at"):
             raise UserError(f"{obj.kind} {obj.id} is archived; there is nothing to manage")
         key = key or _unique(_slug(obj.name, obj.kind), obj.kind, taken)

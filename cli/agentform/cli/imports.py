@@ -84,7 +84,7 @@ def _run(app: App, one: tuple[KindName, str, str | None] | None) -> None:
     with app.remote(pins.workspace_id) as remote:
         objects: list[tuple[ServerObject, str | None]]
         if one is None:
-            objects = [(obj, None) for obj in unmarked(remote)]
+            objects = [(obj, None) for obj in unmarked(remote, app.root, pins)]
         else:
             kind, object_id, key = one
             objects = [(remote.retrieve(kind, object_id), key)]
