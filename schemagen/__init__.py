@@ -21,7 +21,7 @@ from typing import Any
 
 from typing_extensions import is_typeddict
 
-from agentform.manifests.schemas import KINDS, METADATA_RESERVED_PREFIX, USER_METADATA_KEYS
+from agentform.manifests.schemas import KEY_PATTERN, KINDS, METADATA_RESERVED_PREFIX, USER_METADATA_KEYS
 from schemagen.own import Schema, document, eval_schema, pins_schema
 
 _SDK_ONLY_PARAMS = ("betas", "workspace_id")
@@ -90,12 +90,43 @@ def agent_schema() -> Schema:
     custom = defs["BetaManagedAgentsCustomToolParams"]["properties"]
     _limit(custom["name"], pattern="^[A-Za-z0-9_-]{1,128}$")
     _limit(custom["description"], minLength=1, maxLength=1024)
+    _by_key(schema, "agent", "BetaManagedAgentsAgentParams", "a sub-agent managed here")
+    _by_key(schema, "skill", "BetaManagedAgentsCustomSkillParams", "a custom skill managed here")
     return document(
         schema,
         title="agentform agent manifest (agents/<key>.yaml)",
         description="One agent: the body of `agents.create` with the API's own field names, "
         "plus `system_file`. The file stem is the agent's key.",
     )
+
+
+def _by_key(schema: Schema, kind: str, params: str, what: str) -> None:
+    """Wherever the API takes `params` (an id and version), also accept `{<kind>: <key>}`:
+    the key of a resource agentform manages, resolved to its pinned id and version."""
+    name = f"Agentform{kind.title()}KeyParams"
+    schema["$defs"][name] = {
+        "type": "object",
+        "description": f"{what.capitalize()}, by its key: agentform sends its pinned id and "
+        "version (never 'latest'), and makes a new version of this agent when that pin moves.",
+        "properties": {kind: {"type": "string", "pattern": KEY_PATTERN}},
+        "required": [kind],
+        "additionalProperties": False,
+        "title": name,
+    }
+    target = {"$ref": f"#/$defs/{params}"}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            branches = node.get("anyOf")
+            if isinstance(branches, list) and target in branches:
+                branches.append({"$ref": f"#/$defs/{name}"})
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(schema)
 
 
 def environment_schema() -> Schema:

@@ -11,7 +11,7 @@ from agentform.apply.run import ApplyOptions, ApplyResult, Outcome, apply_plan
 from agentform.manifests.project import Project
 from agentform.pins.store import PinStore
 from agentform.plan import saved as planfile
-from agentform.plan.build import build_plan, versions_needed
+from agentform.plan.build import build_plan, histories_needed, versions_needed
 from agentform.plan.model import Plan
 from agentform.plan.saved import Scope
 from agentform.remote.client import Remote
@@ -31,7 +31,9 @@ def read_state(project: Project, remote: Remote) -> RemoteState:
     """The server: one list call per page of each kind, then the pinned versions that
     are not the latest (one retrieve each; only for pins behind their latest)."""
     state = remote.read_state()
-    return state.with_versions(remote.fetch_versions(versions_needed(state, project.pins)))
+    state = state.with_versions(remote.fetch_versions(versions_needed(state, project.pins)))
+    wanted = histories_needed(project.estate, state, project.pins)
+    return state.with_histories(remote.fetch_histories(wanted))
 
 
 def make_plan(project: Project, remote: Remote, scope: Scope | None = None) -> Planned:

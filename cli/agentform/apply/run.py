@@ -102,12 +102,19 @@ def apply_plan(
     _record_intents(store, changes, workspace_id)
     batch = Batch(store)
     runner = Runner(remote, batch, RunOptions(options.policy, options.gate))
-    pool: Pool[Change, Outcome] = Pool(runner.run, options.parallelism, options.policy.stop)
     outcomes: list[Outcome] = []
+    # Archives last: a resource that referenced an archived one is updated first.
+    phases = [
+        [c for c in changes if c.action != "archive"],
+        [c for c in changes if c.action == "archive"],
+    ]
+    pool: Pool[Change, Outcome] = Pool(runner.run, options.parallelism, options.policy.stop)
     try:
-        for _, outcome in pool.run(changes):
-            outcomes.append(outcome)
-            report(outcome)
+        for phase in phases:
+            pool = Pool(runner.run, options.parallelism, options.policy.stop)
+            for _, outcome in pool.run(phase, _dependencies(phase), _went_well, _skipped):
+                outcomes.append(outcome)
+                report(outcome)
         settled = reconcile_creates(remote, batch, outcomes, options.policy)
         for before, after in zip(outcomes, settled, strict=True):
             if after is not before:
@@ -118,6 +125,22 @@ def apply_plan(
     batch.close()
     outcomes += _kept(batch, report)
     return ApplyResult(tuple(sorted(outcomes, key=lambda o: o.change.order)), batch.changed)
+
+
+def _dependencies(changes: list[Change]) -> list[set[int]]:
+    """For each change, the indexes of the changes (of references) it waits for."""
+    index = {f"{c.kind}:{c.key}": i for i, c in enumerate(changes)}
+    return [{index[d] for d in c.depends_on if d in index} for c in changes]
+
+
+def _went_well(outcome: Outcome) -> bool:
+    return outcome.status in ("done", "unchanged")
+
+
+def _skipped(change: Change, failed: Change) -> Outcome:
+    return Outcome(
+        change, "skipped", f"not applied: it uses {failed.kind} {failed.key}, which did not finish"
+    )
 
 
 def _record_intents(store: PinStore, changes: tuple[Change, ...], workspace_id: str | None) -> None:

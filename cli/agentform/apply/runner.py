@@ -10,13 +10,14 @@ may have landed without an answer, so the next apply finishes the job.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from agentform.apply import writes
 from agentform.errors import AgentformError
-from agentform.kinds import kind
+from agentform.kinds import kind, refs
 from agentform.kinds.shape import digest
+from agentform.manifests.schemas import DIGEST_MARKER
 from agentform.pins.model import Pending, Pin
 from agentform.pins.store import Batch, PinChange
 from agentform.plan.model import Change
@@ -70,8 +71,8 @@ def expected(change: Change) -> Pin | None:
 
 def intent_of(change: Change) -> Pending | None:
     """The intent to record before an update makes a new version on top of a pin."""
-    if change.action != "update" or not kind(change.kind).versioned:
-        return None
+    if change.action != "update" or not kind(change.kind).versioned or change.spec is not None:
+        return None  # with placeholders the digest is known only once they are filled
     if change.pinned_id != change.id or change.pinned_version is None or change.marker is None:
         return None
     return Pending(change.pinned_version, change.marker)
@@ -83,9 +84,11 @@ class Runner:
         self.batch = batch
         self.options = options
         self.policy = options.policy
+        self.made: dict[tuple[str, str], Pin] = {}  # pins this apply recorded, for dependents
 
     def run(self, change: Change) -> Outcome:
         try:
+            change = self._filled(change)
             handler: Callable[[Change], Outcome] = getattr(self, f"_{change.action}")
             return handler(change)
         except writes.StoppedError as exc:
@@ -157,16 +160,45 @@ class Runner:
         self.batch.add(PinChange(section, change.key, None, expect=Pin(change.id)), change)
         return Outcome(change, "done", f"archived {change.id}")
 
+    # -- references ----------------------------------------------------------------------
+
+    def _filled(self, change: Change) -> Change:
+        """The change with its placeholders filled from the pins its dependencies got,
+        its digest marker computed, and (for a new version) its intent recorded."""
+        if change.spec is None or change.body is None:
+            return change
+        spec = refs.fill(change.spec, self._known)
+        marker = digest(kind(change.kind).desired(spec))
+        body = refs.fill(change.body, self._known)
+        body["metadata"] = {**body.get("metadata", {}), DIGEST_MARKER: marker}
+        filled = replace(change, body=body, marker=marker, spec=None)
+        intent = intent_of(filled)
+        if intent is not None:
+            self.batch.add(PinChange(kind(change.kind).plural, change.key, intent=intent))
+            self.batch.flush()  # recorded before the write, as for every other update
+        return filled
+
+    def _known(self, kind_name: str, key: str, field: str) -> Any:
+        pin = self.made.get((kind_name, key))
+        if pin is None:
+            raise RemoteError(f"{kind_name} {key} was not applied, so nothing can use it yet")
+        return pin.id if field == "id" else pin.version
+
     # -- pins ----------------------------------------------------------------------------
 
     def _record(self, change: Change, obj: ServerObject) -> None:
         self._pin_change(change, pin_of(obj))
 
     def _pin_change(self, change: Change, pin: Pin) -> None:
-        """Pin what this apply made or found; its key's intent, if any, is fulfilled."""
+        """Pin what this apply made or found; its key's intent, if any, is fulfilled (or,
+        pinning back to follow what it uses, replaced by one to follow it forward)."""
         section = kind(change.kind).plural
+        self.made[(change.kind, change.key)] = pin
+        intent = None
+        if change.follows is not None and pin.version is not None:
+            intent = Pending(pin.version, change.follows, "follows")
         self.batch.add(
-            PinChange(section, change.key, pin, intent=None, expect=expected(change)), change
+            PinChange(section, change.key, pin, intent=intent, expect=expected(change)), change
         )
 
     def _settle(self, change: Change, *, maybe_done: bool) -> None:

@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from agentform.kinds.agent import AGENT
-from agentform.kinds.base import Kind, Reference
+from agentform.kinds.base import Kind
 from agentform.kinds.environment import ENVIRONMENT
 
 KINDS: tuple[Kind, ...] = (AGENT, ENVIRONMENT)
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 BY_PLURAL: dict[str, Kind] = {k.plural: k for k in KINDS}
+# `{<kind>: <key>}` in a manifest: kind name -> how the pinned (id, version) is written.
+REFERABLE: dict[str, Any] = {k.name: k.reference for k in KINDS if k.referable}
 
 
 def kind(name: str) -> Kind:
@@ -39,4 +41,4 @@ def server_spec(name: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return BY_NAME[name].actual(data)
 
 
-__all__ = ["BY_NAME", "BY_PLURAL", "KINDS", "Kind", "Reference", "kind", "rank"]
+__all__ = ["BY_NAME", "BY_PLURAL", "KINDS", "REFERABLE", "Kind", "kind", "rank"]

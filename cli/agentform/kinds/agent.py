@@ -30,6 +30,7 @@ class AgentKind(Kind):
     id_prefix = "agent_"
     versioned = True
     schema = "agent"
+    referable = True
     fields = (
         "name",
         "description",
@@ -100,6 +101,14 @@ class AgentKind(Kind):
 
     def resource(self, client: Any) -> Any:
         return client.beta.agents
+
+    def reference(self, object_id: Any, version: Any) -> dict[str, Any]:
+        return {"type": "agent", "id": object_id, "version": version}
+
+    def check_graph(
+        self, manifest: Any, manifests: Mapping[str, Mapping[str, Any]]
+    ) -> list[ManifestError]:
+        return agent_manifest.roster_depth(manifest, manifests.get("agent", {}))
 
     def to_manifest(
         self, data: Mapping[str, Any], key: str

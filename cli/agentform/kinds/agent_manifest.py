@@ -202,3 +202,30 @@ def _multiagent(multiagent: dict[str, Any], own_id: str) -> dict[str, Any]:
         {"type": "self"} if e.get("id") == own_id else e for e in multiagent.get("agents", [])
     ]
     return {**multiagent, "agents": roster}
+
+
+def roster_depth(manifest: Any, agents: Mapping[str, Any]) -> list[ManifestError]:
+    """A coordinator's roster may not name another coordinator (the API's depth limit
+    is 1), nor the agent itself by key (that is `{type: self}`)."""
+    multiagent = manifest.spec.get("multiagent")
+    if not isinstance(multiagent, dict) or multiagent.get("type") != "coordinator":
+        return []
+    found = []
+    for index, entry in enumerate(multiagent.get("agents") or []):
+        key = entry.get("agent") if isinstance(entry, dict) else None
+        if not isinstance(key, str) or key not in agents:
+            continue
+        at = ("multiagent", "agents", index, "agent")
+        if key == manifest.key:
+            found.append(manifest.source.error(at, "an agent names itself as {type: self}"))
+            continue
+        other = agents[key].spec.get("multiagent")
+        if isinstance(other, dict) and other.get("type") == "coordinator":
+            found.append(
+                manifest.source.error(
+                    at,
+                    f"{key} is itself a coordinator; a roster's depth limit is 1 "
+                    "(a sub-agent cannot have sub-agents)",
+                )
+            )
+    return found

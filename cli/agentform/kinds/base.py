@@ -4,8 +4,9 @@ A kind is one module with one `Kind` subclass. Plan, apply, status, import and t
 renderers are generic over kinds; they ask the kind:
 
 - manifests: where its files are (`discover`), what a schema cannot check (`check`,
-  `warnings`), which files a manifest pulls in (`read_files`), which other managed
-  resources it names by key (`references`);
+  `warnings`), which files a manifest pulls in (`read_files`), what `{<kind>: <key>}`
+  becomes when another manifest names it (`reference`, see kinds.refs), and rules
+  about what it references (`check_graph`);
 - comparison: the manifest with server defaults filled in (`desired`), a server object
   in the same shape (`actual`), when a change needs a new object (`replacement`);
 - requests: the create and update bodies (`create_body`, `update_body`), without
@@ -26,18 +27,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from agentform.errors import ManifestError
-from agentform.manifests.yamlsrc import FieldPath, Source
+from agentform.manifests.yamlsrc import Source
 
 SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A manifest naming another managed resource by its key."""
-
-    kind: str
-    key: str
-    at: FieldPath  # where in the manifest, for errors
 
 
 @dataclass(frozen=True)
@@ -57,6 +49,7 @@ class Kind:
     versioned: ClassVar[bool] = False  # every update makes a new immutable version
     fields: ClassVar[tuple[str, ...]]  # the fields compared, in display order
     schema: ClassVar[str | None] = None  # JSON Schema name, when it has one
+    referable: ClassVar[bool] = False  # other manifests may name it: `{<name>: <key>}`
 
     # -- manifests -----------------------------------------------------------------------
 
@@ -81,8 +74,14 @@ class Kind:
         `root`, regular, bounded; see kinds.files), and those files."""
         return dict(data), ()
 
-    def references(self, spec: Mapping[str, Any]) -> list[Reference]:
-        """Other managed resources this manifest names by key."""
+    def reference(self, object_id: Any, version: Any) -> dict[str, Any]:
+        """What `{<name>: <key>}` becomes in another manifest, given the key's pin."""
+        raise NotImplementedError(f"{self.name} cannot be referenced by key")
+
+    def check_graph(
+        self, manifest: Any, manifests: Mapping[str, Mapping[str, Any]]
+    ) -> list[ManifestError]:
+        """Rules about what this manifest references (beyond: the key exists, no cycle)."""
         return []
 
     # -- comparison ----------------------------------------------------------------------

@@ -76,6 +76,10 @@ def load_estate(root: Path) -> Estate:
             if manifest is not None:
                 found[key] = manifest
         errors.extend(_duplicate_names(found))
+    if not errors:
+        from agentform.manifests import graph
+
+        errors.extend(graph.check(loaded))
     if errors:
         raise ManifestErrors(errors)
     if not any(loaded.values()):

@@ -98,6 +98,8 @@ def assemble(pins: Pins, entry: Any) -> str:
                     f"    {_scalar(key)}:\n      base: {intent.base}\n"
                     f"      digest: {_scalar(intent.digest)}\n"
                 )
+                if intent.cause != "apply":
+                    out.append(f"      cause: {_scalar(intent.cause)}\n")
     return "".join(out)
 
 
@@ -178,12 +180,15 @@ class _Reader:
         return found
 
     def _intent(self, at: tuple[str | int, ...], entry: Any) -> Pending:
-        self._fields(entry, at, required=("base", "digest"))
+        self._fields(entry, at, required=("base", "digest"), optional=("cause",))
         base = entry["base"]
         if isinstance(base, bool) or not isinstance(base, int) or base < 1:
             raise self.fail((*at, "base"), f"expected a version number >= 1, got {base!r}")
         self._match(entry["digest"], _DIGEST, (*at, "digest"), "sha256:<64 hex digits>")
-        return Pending(base, entry["digest"])
+        cause = entry.get("cause", "apply")
+        if cause not in ("apply", "follows"):
+            raise self.fail((*at, "cause"), f"expected apply or follows, got {cause!r}")
+        return Pending(base, entry["digest"], cause)
 
     def _schema_version(self, version: Any) -> None:
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:

@@ -51,10 +51,15 @@ class Pending:
     from the manifest with `digest`, on top of the pinned version `base`. The apply
     removes it when it records the pin (or knows nothing was made). One left behind
     means the apply was interrupted: the next apply pins the version it made (found by
-    its digest marker) instead of taking the old pin for a deliberate rollback."""
+    its digest marker) instead of taking the old pin for a deliberate rollback.
+
+    `cause: follows` marks a pin apply moved back because something it uses was rolled
+    back: when that comes forward again, so does this pin (it follows, it was not
+    rolled back by a person). `agentform pin` clears either kind."""
 
     base: int
     digest: str
+    cause: str = "apply"  # apply | follows
 
 
 @dataclass(frozen=True, init=False)

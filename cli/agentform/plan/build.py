@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from agentform.errors import UserError
-from agentform.kinds import KINDS, Kind
+from agentform.kinds import BY_NAME, KINDS, REFERABLE, Kind, refs
 from agentform.kinds.shape import digest, resolve_wildcards
+from agentform.manifests import graph
 from agentform.manifests.estate import Estate, Manifest
 from agentform.pins.model import Pin, Pins
 from agentform.plan.archives import Archives
@@ -39,20 +41,65 @@ def build_plan(
 ) -> Plan:
     """The plan; archives wait for `prune` (shown, not done), strays for `prune_strays`."""
     wanted = _targets(targets, estate, pins)
+    planners = {each.name: _KindPlanner(each, state, pins) for each in KINDS}
+    cascade = _Cascade(pins)
     changes: list[Change] = []
+    for manifest in graph.order(estate.manifests):
+        if wanted is None or manifest.key in wanted:
+            spec, depends_on = cascade.resolve(manifest)
+            change = planners[manifest.kind].plan(manifest, spec, depends_on)
+            cascade.moved(change)
+            changes.append(change)
     notes: list[Note] = []
     drift: list[Drift] = []
     for each in KINDS:
-        planner = _KindPlanner(each, state, pins)
-        manifests = estate.of_kind(each.name)
-        for manifest in manifests.values():
-            if wanted is None or manifest.key in wanted:
-                changes.append(planner.plan(manifest))
+        planner = planners[each.name]
         archives = Archives(each, state, pins, planner.matched, wanted, prune, prune_strays)
-        changes.extend(archives.changes(manifests))
+        changes.extend(archives.changes(estate.of_kind(each.name)))
         notes += planner.notes + archives.notes
         drift += planner.drift
     return Plan(tuple(sorted(changes, key=lambda c: c.order)), tuple(notes), tuple(drift))
+
+
+class _Cascade:
+    """Resolves `{<kind>: <key>}` references to pins, in dependency order: a key whose
+    pin this plan moves resolves to placeholders, and its dependents depend on it."""
+
+    def __init__(self, pins: Pins) -> None:
+        self.pins = pins
+        self.moving: dict[tuple[str, str], Change] = {}
+
+    def resolve(self, manifest: Manifest) -> tuple[dict[str, Any], tuple[str, ...]]:
+        used: list[str] = []
+
+        def lookup(kind_name: str, key: str) -> tuple[Any, Any] | None:
+            change = self.moving.get((kind_name, key))
+            if change is not None:
+                used.append(f"{kind_name}:{key}")
+                return _after_apply(change)
+            pin = self.pins.get(BY_NAME[kind_name].plural, key)
+            if pin is None:
+                raise UserError(
+                    f"{manifest.kind} {manifest.key} uses {kind_name} {key}, which has no pin "
+                    "and is not part of this plan: apply it first (or drop --target)"
+                )
+            return pin.id, pin.version
+
+        spec = refs.resolve(dict(manifest.spec), REFERABLE, lookup)
+        return spec, tuple(dict.fromkeys(used))
+
+    def moved(self, change: Change) -> None:
+        if change.effective and change.action in ("create", "update", "replace", "pin"):
+            self.moving[(change.kind, change.key)] = change
+
+
+def _after_apply(change: Change) -> tuple[Any, Any]:
+    """A moving dependency's (id, version): what is known now, placeholders for the rest."""
+    if change.action == "pin":
+        return change.id, change.from_version
+    known_id = change.id if change.action == "update" else None
+    ident = known_id or refs.placeholder(change.kind, change.key, "id")
+    return ident, refs.placeholder(change.kind, change.key, "version")
 
 
 def versions_needed(state: RemoteState, pins: Pins) -> list[VersionKey]:
@@ -70,6 +117,20 @@ def versions_needed(state: RemoteState, pins: Pins) -> list[VersionKey]:
                 continue
             if pin.version < latest.version:
                 needed.append((each.name, pin.id, pin.version))
+    return needed
+
+
+def histories_needed(estate: Estate, state: RemoteState, pins: Pins) -> list[tuple[str, str]]:
+    """Versioned objects whose manifests use other managed resources: when what they use
+    was rolled back, an older version of theirs may already be the right one."""
+    needed = []
+    for each in KINDS:
+        if not each.versioned:
+            continue
+        for key, manifest in estate.of_kind(each.name).items():
+            pin = pins.get(each.plural, key)
+            if pin is not None and graph.references(manifest) and pin.id in state.by_id(each.name):
+                needed.append((each.name, pin.id))
     return needed
 
 
@@ -99,44 +160,57 @@ class _KindPlanner:
         self.notes: list[Note] = []
         self.drift: list[Drift] = []
 
-    def plan(self, manifest: Manifest) -> Change:
+    def plan(
+        self, manifest: Manifest, spec: Mapping[str, Any], depends_on: tuple[str, ...] = ()
+    ) -> Change:
+        """`spec` is the manifest with its references resolved (see _Cascade)."""
         obj = self._match(manifest.key)
-        marker = digest(self.of.desired(manifest.spec))
+        marker = digest(self.of.desired(spec))
         pin = self.pins.get(manifest.key)
+        pending = dict(spec) if refs.has_placeholders(spec) else None
         if obj is None:
-            return self._create(manifest, marker, pin)
+            created = self._create(manifest, spec, marker, pin)
+            return replace(created, depends_on=depends_on, spec=pending)
         self.matched.add(obj.id)
         same = Change(
             kind=self.kind,
             key=manifest.key,
             action="noop",
-            name=manifest.spec["name"],
+            name=spec["name"],
             id=obj.id,
             from_version=obj.version,
             pinned_id=pin.id if pin else None,
             pinned_version=pin.version if pin else None,
             marker=marker,
+            depends_on=depends_on,
+            spec=pending,
         )
         baseline = self._baseline(manifest.key, obj, pin)
         if baseline is None:
             return same  # a broken pin: noted, nothing to plan against
         actual = self.of.actual(baseline.data)
-        desired = resolve_wildcards(self.of.desired(manifest.spec), actual)
+        desired = resolve_wildcards(self.of.desired(spec), actual)
         fields = field_changes(actual, desired, self.of.fields)
         self._note_drift(manifest.key, obj, marker, desired)
         reason = self.of.replacement(desired, actual)
         if reason is not None:
-            body = create_body(self.kind, manifest.key, manifest.spec, marker)
+            body = create_body(self.kind, manifest.key, spec, marker)
             return replace(same, action="replace", fields=fields, body=body, reason=reason)
         if not fields:
             return self._unchanged(same, obj, baseline, pin)
         made = self._made_from_manifest(same, obj, pin, desired)
         if made is not None:
             return made
-        body = update_body(
-            self.kind, manifest.key, manifest.spec, marker, obj.metadata, obj.version
+        older = self._older_version(same, obj, pin, desired)
+        if older is not None:
+            return older
+        body = update_body(self.kind, manifest.key, spec, marker, obj.metadata, obj.version)
+        because = (
+            f"uses {', '.join(d.replace(':', ' ') for d in depends_on)}, which this plan changes"
         )
-        return replace(same, action="update", fields=fields, body=body)
+        return replace(
+            same, action="update", fields=fields, body=body, reason=because if depends_on else ""
+        )
 
     # -- the pieces of plan() -----------------------------------------------------------
 
@@ -197,6 +271,28 @@ class _KindPlanner:
         self._note(same.key, "unfinished", reason, data)
         return replace(same, action="pin", reason=reason, digest=digest(actual))
 
+    def _older_version(
+        self, same: Change, latest: ServerObject, pin: Pin | None, desired: object
+    ) -> Change | None:
+        """An existing version that already is this manifest (with today's pins of what it
+        uses): a dependency rolled back, so the dependent goes back to the version that
+        used it, rather than making a copy of it."""
+        for version in reversed(self.state.history(self.kind, latest.id)):
+            if version.version in (latest.version, pin.version if pin else None):
+                continue
+            if version.applied_digest != same.marker:
+                continue
+            actual = self.of.actual(version.data)
+            if resolve_wildcards(desired, actual) == actual:
+                reason = (
+                    f"v{version.version} already is this manifest with today's pins of what it uses"
+                )
+                return replace(
+                    same, action="pin", from_version=version.version, reason=reason,
+                    digest=digest(actual), follows=latest.applied_digest,
+                )  # fmt: skip
+        return None
+
     def _note_drift(self, key: str, latest: ServerObject, marker: str, desired: object) -> None:
         """The latest version changed outside agentform since it applied this manifest."""
         if latest.applied_digest != marker:
@@ -233,14 +329,16 @@ class _KindPlanner:
             self._note(key, "missing", f"pinned {pin.id} is archived or gone; {found}")
         return candidates[0] if candidates else None
 
-    def _create(self, manifest: Manifest, marker: str, pin: Pin | None) -> Change:
+    def _create(
+        self, manifest: Manifest, spec: Mapping[str, Any], marker: str, pin: Pin | None
+    ) -> Change:
         return Change(
             kind=self.kind,
             key=manifest.key,
             action="create",
-            name=manifest.spec["name"],
-            fields=additions(dict(manifest.spec), self.of.fields),
-            body=create_body(self.kind, manifest.key, manifest.spec, marker),
+            name=spec["name"],
+            fields=additions(dict(spec), self.of.fields),
+            body=create_body(self.kind, manifest.key, spec, marker),
             pinned_id=pin.id if pin else None,
             pinned_version=pin.version if pin else None,
             marker=marker,

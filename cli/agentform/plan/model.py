@@ -42,6 +42,9 @@ class Change:
     pinned_id: str | None = None  # the pin apply expects to find (it moves it only then)
     pinned_version: int | None = None
     marker: str | None = None  # digest of the manifest: the version apply makes carries it
+    depends_on: tuple[str, ...] = ()  # "kind:key" of references whose pins this plan moves
+    spec: Mapping[str, Any] | None = None  # with placeholders: apply fills them, then marks
+    follows: str | None = None  # pinning back: the digest of the latest, to follow forward
 
     @property
     def order(self) -> tuple[int, str, bool, str]:

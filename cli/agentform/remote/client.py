@@ -125,6 +125,16 @@ class Remote:
         with ThreadPoolExecutor(max_workers=min(width, len(wanted))) as pool:
             return dict(zip(wanted, pool.map(one, wanted), strict=True))
 
+    def fetch_histories(
+        self, wanted: list[tuple[KindName, str]], width: int = 8
+    ) -> dict[tuple[KindName, str], tuple[ServerObject, ...]]:
+        """Every version of each object, `width` lists at a time."""
+        if not wanted:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(width, len(wanted))) as pool:
+            found = pool.map(lambda key: tuple(self.versions(*key)), wanted)
+            return dict(zip(wanted, found, strict=True))
+
     def versions(self, kind_name: KindName, object_id: str) -> list[ServerObject]:
         """Every version of one object of a versioned kind, oldest first."""
         resource = self._resource(kind_name, self.client)

@@ -70,6 +70,9 @@ class RemoteState:
 
     objects: Mapping[KindName, tuple[ServerObject, ...]] = field(default_factory=dict)
     versions: Mapping[VersionKey, ServerObject | None] = field(default_factory=dict)
+    histories: Mapping[tuple[KindName, str], tuple[ServerObject, ...]] = field(
+        default_factory=dict
+    )  # every version of a few objects (those a plan may pin back to)
 
     @classmethod
     def of(cls, *objects: ServerObject, versions: tuple[ServerObject, ...] = ()) -> RemoteState:
@@ -80,7 +83,16 @@ class RemoteState:
         return cls({kind: tuple(group) for kind, group in grouped.items()}, found)
 
     def with_versions(self, versions: Mapping[VersionKey, ServerObject | None]) -> RemoteState:
-        return RemoteState(self.objects, {**self.versions, **versions})
+        return RemoteState(self.objects, {**self.versions, **versions}, self.histories)
+
+    def with_histories(
+        self, histories: Mapping[tuple[KindName, str], tuple[ServerObject, ...]]
+    ) -> RemoteState:
+        return RemoteState(self.objects, self.versions, {**self.histories, **histories})
+
+    def history(self, kind: KindName, object_id: str) -> tuple[ServerObject, ...]:
+        """Every version of an object, when it was read (else none)."""
+        return tuple(self.histories.get((kind, object_id), ()))
 
     def version(self, kind: KindName, object_id: str, version: int) -> ServerObject | None:
         """One version of an object: the latest from the list, or one fetched into

@@ -6,7 +6,7 @@ import difflib
 import json
 from typing import Any
 
-from agentform.kinds import kind
+from agentform.kinds import kind, refs
 from agentform.plan.fielddiff import FieldChange
 from agentform.plan.model import Change, Plan
 
@@ -19,7 +19,12 @@ def is_long_text(value: Any) -> bool:
 
 
 def show(value: Any) -> str:
-    """A value as compact JSON, or pretty JSON when it does not fit a line."""
+    """A value as compact JSON, or pretty JSON when it does not fit a line; a value
+    apply fills in (a reference to a resource this plan changes) says so."""
+    pending = refs.describe(value)
+    if pending is not None:
+        return pending
+    value = refs.readable(value)
     compact = json.dumps(value, ensure_ascii=False)
     if len(compact) <= LONG or not isinstance(value, dict | list):
         return compact
