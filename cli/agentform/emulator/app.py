@@ -69,7 +69,20 @@ async def _api_error(request: Request, exc: ApiError) -> Response:
 async def _http_error(request: Request, exc: HTTPException) -> Response:
     error_type = _HTTP_ERRORS.get(exc.status_code, "invalid_request_error")
     message = "Not found" if exc.status_code == 404 else str(exc.detail)
-    return _error_response(request, ApiError(exc.status_code, error_type, message))
+    headers = {}
+    if exc.status_code == 405:  # RFC 9110: a 405 lists the methods the resource supports
+        headers["Allow"] = ", ".join(allowed_methods(request.url.path))
+    return _error_response(request, ApiError(exc.status_code, error_type, message, headers=headers))
+
+
+def allowed_methods(path: str) -> list[str]:
+    """Every method some `/v1` route serves at `path` (Starlette's own 405 names only one)."""
+    methods = {
+        method
+        for method, template, _ in api.ROUTES
+        if re.match("^" + re.sub(r"{\w+}", "[^/]+", template) + "$", path)
+    }
+    return sorted(methods)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

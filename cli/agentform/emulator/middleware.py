@@ -23,6 +23,7 @@ from agentform.emulator.state import Emulator
 BETA_TOKEN = "managed-agents-2026-04-01"
 WORKSPACE_HEADER = "anthropic-workspace-id"
 ADMIN_PREFIX = "/_emulator/"
+BETA_EXEMPT = ("/v1/files",)  # (a prefix: `/v1/files` and everything under it)
 log = logging.getLogger("agentform.emulator")
 
 Scope = dict[str, Any]
@@ -75,7 +76,7 @@ class ApiMiddleware:
             outcome["note"] = " (injected fault)"
             await send_error(send, injected(fault.status, fault.retry_after), scope)
             return
-        problem = check_credentials(headers, self.em.config.api_key)
+        problem = check_credentials(headers, self.em.config.api_key, scope["path"])
         if problem is not None:
             await send_error(send, problem, scope)
         elif fault is not None:
@@ -105,20 +106,35 @@ class ApiMiddleware:
         await send_error(send, injected(500, fault.retry_after), scope)
 
 
-def check_credentials(headers: dict[str, str], api_key: str | None) -> ApiError | None:
-    """401 without a usable key (or with the wrong one); 400 without the beta token."""
-    presented = [headers["x-api-key"]] if headers.get("x-api-key") else []
-    authorization = headers.get("authorization", "")
-    if authorization[:7].lower() == "bearer " and authorization[7:].strip():
-        presented.append(authorization[7:].strip())
+def check_credentials(
+    headers: dict[str, str], api_key: str | None, path: str = ""
+) -> ApiError | None:
+    """401 without a usable key (or with the wrong one); 400 without the beta token.
+
+    The Files API is exempt from the beta token: SDK 2.16's `beta.files` methods send no
+    `anthropic-beta` header unless the caller passes `betas=`.
+    """
+    presented = _presented_keys(headers)
     if not presented:
         return authentication("x-api-key header or Authorization: Bearer token is required")
-    if api_key is not None and api_key not in presented:
-        return authentication("invalid x-api-key")
-    betas = [token.strip() for token in headers.get("anthropic-beta", "").split(",")]
-    if BETA_TOKEN not in betas:
-        return invalid_request(f"this endpoint requires the anthropic-beta header {BETA_TOKEN!r}")
+    if api_key is not None and api_key not in presented.values():
+        return authentication(f"invalid {' / '.join(presented)}")
+    if not path.startswith(BETA_EXEMPT):
+        betas = [token.strip() for token in headers.get("anthropic-beta", "").split(",")]
+        if BETA_TOKEN not in betas:
+            return invalid_request(
+                f"this endpoint requires the anthropic-beta header {BETA_TOKEN!r}"
+            )
     return None
+
+
+def _presented_keys(headers: dict[str, str]) -> dict[str, str]:
+    """The credentials a request presents, by how the API names them in its 401 messages."""
+    presented = {"x-api-key": headers["x-api-key"]} if headers.get("x-api-key") else {}
+    authorization = headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer " and authorization[7:].strip():
+        presented["bearer token"] = authorization[7:].strip()
+    return presented
 
 
 async def send_error(send: Send, error: ApiError, scope: Scope) -> None:
