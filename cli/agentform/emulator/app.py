@@ -11,13 +11,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException
 
-from agentform.emulator import admin_api, api
+from agentform.emulator import admin_api, api, files_api
 from agentform.emulator.errors import ApiError
 from agentform.emulator.middleware import ApiMiddleware, RouteKey
 from agentform.emulator.state import Emulator
 
 log = logging.getLogger("agentform.emulator")
 _HTTP_ERRORS = {404: "not_found_error", 405: "invalid_request_error"}
+ALL_ROUTES = [*api.ROUTES, *files_api.ROUTES]
 
 
 def create_app(em: Emulator) -> FastAPI:
@@ -30,11 +31,12 @@ def create_app(em: Emulator) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.emulator = em
     app.include_router(api.router())
+    app.include_router(files_api.router())
     app.include_router(admin_api.router())
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
-    app.add_middleware(ApiMiddleware, emulator=em, route_key=route_keys(api.ROUTES))
+    app.add_middleware(ApiMiddleware, emulator=em, route_key=route_keys(ALL_ROUTES))
     return app
 
 
@@ -79,7 +81,7 @@ def allowed_methods(path: str) -> list[str]:
     """Every method some `/v1` route serves at `path` (Starlette's own 405 names only one)."""
     methods = {
         method
-        for method, template, _ in api.ROUTES
+        for method, template, _ in ALL_ROUTES
         if re.match("^" + re.sub(r"{\w+}", "[^/]+", template) + "$", path)
     }
     return sorted(methods)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentform.emulator import agents, environments, events
 from agentform.emulator.errors import invalid_request, not_found
+from agentform.emulator.file_resources import check_file_resources
 from agentform.emulator.ids import format_ms, new_id
 from agentform.emulator.limits import check_length, check_metadata, patch_metadata
 from agentform.emulator.pagination import QueryParams, add_time_filters, apply_cursor, page_json
@@ -44,6 +45,7 @@ def create(em: Emulator, ws: str, body: Any) -> str:
             f"environment {params['environment_id']!r} is archived; new sessions cannot use it",
             error_code="environment_archived",
         )
+    check_file_resources(em, ws, params.get("resources") or [])
     now_ms = em.clock.now_ms()
     session = _new_session(em, params, agent, format_ms(now_ms))
     with em.store.transaction() as conn:
