@@ -81,7 +81,9 @@ def test_upload_needs_a_multipart_file_part(emulator_url: str) -> None:
     not_form = httpx2.post(f"{emulator_url}/v1/files", json={"file": "x"}, headers=headers)
     assert not_form.status_code == 400 and "multipart" in not_form.json()["error"]["message"]
     no_file = httpx2.post(f"{emulator_url}/v1/files", files={"other": ("a", b"x")}, headers=headers)
-    assert no_file.status_code == 400 and no_file.json()["error"]["message"] == "file: Field required"
+    assert (
+        no_file.status_code == 400 and no_file.json()["error"]["message"] == "file: Field required"
+    )
 
 
 @pytest.fixture
@@ -111,9 +113,7 @@ def test_file_resources_resolve_mount_paths(client: Any, agent_and_env: Any) -> 
     assert client.beta.sessions.retrieve(session.id).resources == session.resources
 
 
-def test_file_resources_must_exist_and_stay_inside_uploads(
-    client: Any, agent_and_env: Any
-) -> None:
+def test_file_resources_must_exist_and_stay_inside_uploads(client: Any, agent_and_env: Any) -> None:
     agent, env = agent_and_env
     with pytest.raises(anthropic.NotFoundError, match="file_011Cmissing"):
         client.beta.sessions.create(

@@ -11,15 +11,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import StreamingResponse
 
-from agentform.emulator import agents, environments, hub, sessions
+from agentform.emulator import agents, environments, sessions, streams
 from agentform.emulator.errors import invalid_request
 from agentform.emulator.pagination import QueryParams
 from agentform.emulator.state import Emulator
 
 Handler = Callable[[Request], Awaitable[Response]]
-_DELTA_TYPES = ("agent.message", "agent.thinking")
 
 
 def json_response(text: str) -> Response:
@@ -81,20 +79,8 @@ def _plain_call(service: Callable[..., str], *names: str) -> Handler:
 
 
 async def stream_events(request: Request) -> Response:
-    em, session_id = emulator(request), request.path_params["session_id"]
-    sessions.find(em, workspace(request), session_id)
-    deltas = query(request).values("event_deltas")
-    for delta in deltas:
-        if delta not in _DELTA_TYPES:
-            raise invalid_request(
-                f"event_deltas: Input should be {' or '.join(map(repr, _DELTA_TYPES))}"
-            )
-    subscriber = em.hub.subscribe(session_id, frozenset(deltas))
-    return StreamingResponse(
-        hub.frames(em.hub, subscriber, em.config.ping_interval),
-        media_type="text/event-stream",
-        headers={"cache-control": "no-cache"},
-    )
+    session_id = request.path_params["session_id"]
+    return streams.open_stream(emulator(request), workspace(request), session_id, query(request))
 
 
 ROUTES: list[tuple[str, str, Handler]] = [

@@ -83,11 +83,19 @@ def update(em: Emulator, ws: str, session_id: str, body: Any) -> str:
 
 
 def archive(em: Emulator, ws: str, session_id: str) -> str:
+    """Archive an idle (or terminated) session: it becomes read-only and its streams end."""
     archived, text = _row(em, ws, session_id)
     if archived:
         return text
+    if loads(text)["status"] == "running" or em.runner.busy(session_id):
+        raise invalid_request(
+            f"session {session_id!r} cannot be archived while its status is running; "
+            "interrupt it or wait until it is idle"
+        )
     stamp = format_ms(em.clock.now_ms())
-    return dumps(mutate(em, session_id, lambda s: s.update(archived_at=stamp), archive=True))
+    session = mutate(em, session_id, lambda s: s.update(archived_at=stamp), archive=True)
+    em.hub.close_session(session_id)  # an archived session never emits another event
+    return dumps(session)
 
 
 def delete(em: Emulator, ws: str, session_id: str) -> str:
