@@ -126,3 +126,23 @@ def test_interrupting_an_idle_session_changes_nothing(client: Any) -> None:
     events = poll_events(client, session.id, until="user.interrupt")
     assert [e.type for e in events] == ["user.interrupt"]
     assert client.beta.sessions.retrieve(session.id).status == "idle"
+
+
+def test_an_instant_turn_is_over_when_its_send_returns(client: Any) -> None:
+    """turn_ms 0: a poll right after the send (the prompt-versioning tutorial's) finds it."""
+    session = start_session(client)
+    echo = client.beta.sessions.events.send(session.id, events=[message("hi")]).data[0]
+    assert echo.processed_at is None  # the echo is how the event was accepted: queued
+    events = client.beta.sessions.events.list(session.id).data
+    assert [e.type for e in events][-1] == "session.status_idle"
+
+
+def test_a_paced_turn_is_still_running_when_its_send_returns(
+    fresh_emulator: Any, make_client: Any
+) -> None:
+    with fresh_emulator(turn_ms=300) as url:
+        client = make_client(url)
+        session = start_session(client)
+        client.beta.sessions.events.send(session.id, events=[message("hi")])
+        assert client.beta.sessions.retrieve(session.id).status == "running"
+        assert poll_events(client, session.id)[-1].type == "session.status_idle"

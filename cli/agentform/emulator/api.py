@@ -78,6 +78,13 @@ def _plain_call(service: Callable[..., str], *names: str) -> Handler:
     return handler
 
 
+async def send_events(request: Request) -> Response:
+    """Queue the events; a turn that takes no time is over before this returns."""
+    response = await _body_call(sessions.send_events, "session_id")(request)
+    await emulator(request).runner.settle(request.path_params["session_id"])
+    return response
+
+
 async def stream_events(request: Request) -> Response:
     session_id = request.path_params["session_id"]
     return streams.open_stream(emulator(request), workspace(request), session_id, query(request))
@@ -118,7 +125,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/v1/sessions/{session_id}", _body_call(sessions.update, "session_id")),
     ("DELETE", "/v1/sessions/{session_id}", _plain_call(sessions.delete, "session_id")),
     ("POST", "/v1/sessions/{session_id}/archive", _plain_call(sessions.archive, "session_id")),
-    ("POST", "/v1/sessions/{session_id}/events", _body_call(sessions.send_events, "session_id")),
+    ("POST", "/v1/sessions/{session_id}/events", send_events),
     ("GET", "/v1/sessions/{session_id}/events", _query_call(sessions.list_events, "session_id")),
     ("GET", "/v1/sessions/{session_id}/events/stream", stream_events),
 ]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from agentform.emulator.state import Emulator
 
 _TURN_EVENTS = ("user.message", "user.define_outcome")
+_SETTLE_YIELDS = 500  # event-loop turns a send waits, at most, for instant turns to finish
 _END_TURN: Json = {
     "type": "session.status_idle",
     "stop_reason": {"type": "end_turn"},
@@ -46,6 +47,22 @@ class Runner:
                 self._interrupt(session_id, event)
             else:
                 self._spawn(session_id, event)
+
+    async def settle(self, session_id: str) -> None:
+        """Let turns that take no time finish before the send that queued them returns.
+
+        A zero-duration turn (`turn_ms` 0, or a rule's `delay_ms: 0`) is over when its
+        send returns, so a poll right after the send finds it done; a paced or hanging
+        turn (or one queued behind such a turn) is left to run.
+        """
+        for _ in range(_SETTLE_YIELDS):
+            if not self.busy(session_id) or not self._instant(session_id):
+                return
+            await asyncio.sleep(0)
+
+    def _instant(self, session_id: str) -> bool:
+        progress = self._turns.get(session_id)
+        return progress is None or (progress.beat == 0 and not progress.reply.hang)
 
     def busy(self, session_id: str) -> bool:
         """Whether the session has a turn running or user events waiting to be processed."""
