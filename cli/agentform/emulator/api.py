@@ -78,9 +78,12 @@ def _plain_call(service: Callable[..., str], *names: str) -> Handler:
     return handler
 
 
+_queue_events = _body_call(sessions.send_events, "session_id")
+
+
 async def send_events(request: Request) -> Response:
     """Queue the events; a turn that takes no time is over before this returns."""
-    response = await _body_call(sessions.send_events, "session_id")(request)
+    response = await _queue_events(request)
     await emulator(request).runner.settle(request.path_params["session_id"])
     return response
 
