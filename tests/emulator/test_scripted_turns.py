@@ -38,6 +38,9 @@ rules:
   - when: {message: flaky}
     error: {type: model_rate_limited_error, retry_status: retrying}
     reply: worked on retry
+  - when: {message: forced}
+    tool_uses: [{name: bash, input: {command: ls}, permission: ask}]
+    reply: asked anyway
   - when: {message: write}
     outputs: [{path: reports/calc.py, content: "def add(a, b):\\n    return a + b\\n"}]
     reply: written
@@ -177,6 +180,22 @@ def test_a_disabled_tool_is_refused_and_an_allowed_one_runs(scripted: Any) -> No
     assert (use.evaluated_permission, use.evaluation.type) == ("allow", "always_allow")
 
 
+def test_auto_is_judged_allow_and_a_rule_can_force_a_prompt(scripted: Any) -> None:
+    auto = [{**TOOLSET, "default_config": {"permission_policy": {"type": "auto"}}}]
+    session_id = open_session(scripted, tools=auto)
+    scripted.beta.sessions.events.send(session_id, events=[message("bash")])
+    use = stops(scripted, session_id, 1)[3]
+    assert (use.evaluated_permission, use.evaluation.type) == ("allow", "auto")
+    assert use.evaluation.evaluated_permission.type == "allow"
+    forced = open_session(scripted, tools=[TOOLSET])
+    scripted.beta.sessions.events.send(forced, events=[message("forced")])
+    events = stops(scripted, forced, 1)
+    assert (events[3].evaluated_permission, events[-1].stop_reason.type) == (
+        "ask",
+        "requires_action",
+    )
+
+
 def test_mcp_tools_follow_their_toolset(scripted: Any) -> None:
     toolset = {"type": "mcp_toolset", "mcp_server_name": "github"}
     session_id = open_session(scripted, mcp_servers=[GITHUB], tools=[toolset])
@@ -237,6 +256,8 @@ def test_scripted_errors(scripted: Any) -> None:
     assert scripted.beta.sessions.retrieve(terminal).status == "terminated"
     with pytest.raises(anthropic.BadRequestError, match="terminated"):
         scripted.beta.sessions.events.send(terminal, events=[message("again")])
+    with scripted.with_options(timeout=10).beta.sessions.events.stream(terminal) as stream:
+        assert list(stream) == []  # nothing can happen to a terminated session
 
 
 def test_a_retrying_error_reschedules_and_answers(scripted: Any) -> None:
