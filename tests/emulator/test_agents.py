@@ -146,7 +146,8 @@ def test_stale_version_is_a_409_that_is_not_retried(client: Any, emulator_url: s
     with pytest.raises(anthropic.ConflictError) as caught:
         client.beta.agents.update(agent.id, version=1, system="changed")
     error = caught.value
-    assert error.type == "conflict_error" and error.response.headers["x-should-retry"] == "false"
+    assert error.type == "invalid_request_error"  # as the API reference says, not conflict_error
+    assert error.response.headers["x-should-retry"] == "false"
     assert error.request_id == error.body["request_id"]
     assert admin.counters(emulator_url)["POST /v1/agents/{agent_id}"] == 2  # no retries
 

@@ -123,3 +123,27 @@ def test_serve_accepts_connections_when_it_returns() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert "STATUS 200" in result.stdout
+
+
+def test_cli_pacing_options(tmp_path: Path) -> None:
+    """--turn-ms 0: the turn is over when the send returns, so a stream opened after it
+    has nothing to carry, and --stream-idle-timeout ends it with an error that says so."""
+    command = [sys.executable, "-m", "agentform", "--dir", str(tmp_path), "emulator"]
+    command += ["--port", "0", "--turn-ms", "0", "--stream-idle-timeout", "0.5"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split("listening on ")[1].split()[0]
+        client = anthropic.Anthropic(base_url=url, api_key="k", _strict_response_validation=True)
+        agent = client.beta.agents.create(name="a", model="claude-sonnet-4-6")
+        env = client.beta.environments.create(name="e")
+        session = client.beta.sessions.create(agent=agent.id, environment_id=env.id)
+        hello = {"type": "user.message", "content": [{"type": "text", "text": "Hello"}]}
+        client.beta.sessions.events.send(session.id, events=[hello])
+        assert client.beta.sessions.retrieve(session.id).status == "idle"
+        with pytest.raises(anthropic.APIStatusError, match="timeout_error"):  # noqa: SIM117
+            with client.beta.sessions.events.stream(session.id) as stream:
+                list(stream)
+    finally:
+        process.kill()
+        process.communicate(timeout=10)

@@ -278,3 +278,4 @@ def test_self_hosted_sessions_accept_tool_results(client: Any) -> None:
     }
     echoed = client.beta.sessions.events.send(session.id, events=[result]).data[0]
     assert echoed.type == "user.tool_result" and echoed.tool_use_id == "sevt_1"
+    assert echoed.processed_at is not None  # processed on receipt

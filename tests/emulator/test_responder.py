@@ -68,6 +68,25 @@ def test_default_reply_is_deterministic() -> None:
         ({"rules": [{"when": {"agent_version": "2"}}]}, "rules[0].when.agent_version"),
         ({"rules": [{"tool_uses": [{"name": "bash", "input": "ls"}]}]}, "rules[0].tool_uses[0]"),
         ({"rule": []}, "unknown key 'rule'"),
+        (
+            {"rules": [{"tool_uses": [{"type": "custom", "name": "x", "result": "y"}]}]},
+            "rules[0].tool_uses[0]: a custom tool's result comes from the client",
+        ),
+        (
+            {"rules": [{"tool_uses": [{"type": "mcp", "name": "x"}]}]},
+            "rules[0].tool_uses[0]: `server` is required for, and only for, mcp",
+        ),
+        (
+            {"rules": [{"tool_uses": [{"name": "bash", "permission": "maybe"}]}]},
+            "rules[0].tool_uses[0].permission: expected one of allow, ask, deny",
+        ),
+        ({"rules": [{"usage": {"input_tokens": 1}}]}, "rules[0].usage: needs input_tokens"),
+        ({"rules": [{"error": {"type": "nope"}}]}, "rules[0].error.type: expected one of"),
+        (
+            {"rules": [{"error": {"type": "mcp_connection_failed_error"}}]},
+            "rules[0].error: mcp_connection_failed_error needs mcp_server_name",
+        ),
+        ({"rules": [{"outputs": [{"content": "x"}]}]}, "rules[0].outputs[0]: needs a path"),
     ],
 )
 def test_errors_name_the_rule(document: object, problem: str) -> None:

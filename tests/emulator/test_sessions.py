@@ -58,6 +58,7 @@ def test_overrides_apply_to_the_session_only(client: Any, agent: Any, env: Any) 
 
 def test_resources_and_metadata(client: Any, agent: Any, env: Any) -> None:
     store = client.beta.memory_stores.create(name="notes")
+    uploaded = client.beta.files.upload(file=("notes.txt", b"hi", "text/plain"))
     session = client.beta.sessions.create(
         agent=agent.id,
         environment_id=env.id,
@@ -68,14 +69,14 @@ def test_resources_and_metadata(client: Any, agent: Any, env: Any) -> None:
                 "url": "https://github.com/acme/app",
                 "authorization_token": "t",
             },
-            {"type": "file", "file_id": "file_1"},
+            {"type": "file", "file_id": uploaded.id},
             {"type": "memory_store", "memory_store_id": store.id},
         ],
         budget={"type": "limit", "max_list_cost": {"amount": "2500", "currency": "USD"}},
     )
     repo, file, memory = session.resources
     assert repo.mount_path == "/workspace/app" and repo.id.startswith("sesrsc_")
-    assert file.file_id == "file_1" and memory.access == "read_write"
+    assert file.file_id == uploaded.id and memory.access == "read_write"
     assert session.metadata == {"ticket": "42"} and session.budget.max_list_cost.amount == "2500"
     assert [s.id for s in client.beta.sessions.list(memory_store_id=store.id)] == [session.id]
 

@@ -53,6 +53,22 @@ class _Stop(Exception):
     default=None,
     help="YAML rules file scripting the agents' replies (see docs/emulator.md).",
 )
+@click.option(
+    "--turn-ms",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How long a session turn takes (a responder rule's delay_ms overrides it).",
+)
+@click.option(
+    "--stream-idle-timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="End an event stream that stayed quiet this long while its session was idle "
+    "with nothing queued (0: never).",
+)
 @click.pass_obj
 def emulator(
     app: App,
@@ -62,14 +78,18 @@ def emulator(
     api_key: str | None,
     latency_ms: int,
     responder: Path | None,
+    turn_ms: int,
+    stream_idle_timeout: float,
 ) -> None:
     """Serve a local emulator of the Managed Agents API until interrupted.
 
     It answers the endpoints agentform uses (agents, agent versions,
-    environments, sessions, session events) the way the real API does, stores
-    everything in SQLite, and logs one line per request. Sessions reply through
-    a deterministic responder, so evals run offline. The test-only admin API
-    under /_emulator/ injects faults and reports request counters.
+    environments, sessions, session events, files) the way the real API does,
+    stores everything in SQLite, and logs one line per request. Sessions reply
+    through a deterministic responder, so evals run offline; each turn takes
+    --turn-ms, so code that sends and then opens the stream sees the whole turn.
+    The test-only admin API under /_emulator/ injects faults and reports request
+    counters.
 
     \b
     Example:
@@ -97,6 +117,8 @@ def emulator(
         latency_ms=latency_ms,
         responder=responder,
         log_requests=True,
+        turn_ms=turn_ms,
+        stream_idle_timeout=stream_idle_timeout,
     )
     with serving as url:
         key_hint = "<your --api-key>" if api_key else "<any key>"

@@ -1,5 +1,5 @@
 """A faithful local emulator of the Claude Managed Agents API (agents, environments,
-sessions, session events) for offline use, CI dry runs and tests.
+sessions, session events, files) for offline use, CI dry runs and tests.
 
 Import-light on purpose: FastAPI, uvicorn and the SDK are imported only when a server
 starts. `serve()` runs one in a background thread and yields its base URL:

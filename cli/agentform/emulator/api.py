@@ -11,15 +11,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import StreamingResponse
 
-from agentform.emulator import agents, environments, hub, sessions
+from agentform.emulator import agents, environments, sessions, streams
 from agentform.emulator.errors import invalid_request
 from agentform.emulator.pagination import QueryParams
 from agentform.emulator.state import Emulator
 
 Handler = Callable[[Request], Awaitable[Response]]
-_DELTA_TYPES = ("agent.message", "agent.thinking")
 
 
 def json_response(text: str) -> Response:
@@ -80,21 +78,19 @@ def _plain_call(service: Callable[..., str], *names: str) -> Handler:
     return handler
 
 
+_queue_events = _body_call(sessions.send_events, "session_id")
+
+
+async def send_events(request: Request) -> Response:
+    """Queue the events; a turn that takes no time is over before this returns."""
+    response = await _queue_events(request)
+    await emulator(request).runner.settle(request.path_params["session_id"])
+    return response
+
+
 async def stream_events(request: Request) -> Response:
-    em, session_id = emulator(request), request.path_params["session_id"]
-    sessions.find(em, workspace(request), session_id)
-    deltas = query(request).values("event_deltas")
-    for delta in deltas:
-        if delta not in _DELTA_TYPES:
-            raise invalid_request(
-                f"event_deltas: Input should be {' or '.join(map(repr, _DELTA_TYPES))}"
-            )
-    subscriber = em.hub.subscribe(session_id, frozenset(deltas))
-    return StreamingResponse(
-        hub.frames(em.hub, subscriber, em.config.ping_interval),
-        media_type="text/event-stream",
-        headers={"cache-control": "no-cache"},
-    )
+    session_id = request.path_params["session_id"]
+    return streams.open_stream(emulator(request), workspace(request), session_id, query(request))
 
 
 ROUTES: list[tuple[str, str, Handler]] = [
@@ -132,7 +128,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/v1/sessions/{session_id}", _body_call(sessions.update, "session_id")),
     ("DELETE", "/v1/sessions/{session_id}", _plain_call(sessions.delete, "session_id")),
     ("POST", "/v1/sessions/{session_id}/archive", _plain_call(sessions.archive, "session_id")),
-    ("POST", "/v1/sessions/{session_id}/events", _body_call(sessions.send_events, "session_id")),
+    ("POST", "/v1/sessions/{session_id}/events", send_events),
     ("GET", "/v1/sessions/{session_id}/events", _query_call(sessions.list_events, "session_id")),
     ("GET", "/v1/sessions/{session_id}/events/stream", stream_events),
 ]

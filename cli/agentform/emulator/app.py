@@ -11,13 +11,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException
 
-from agentform.emulator import admin_api, api, kind_admin, kind_api
+from agentform.emulator import admin_api, api, files_api, kind_admin, kind_api
 from agentform.emulator.errors import ApiError
 from agentform.emulator.middleware import ApiMiddleware, RouteKey
 from agentform.emulator.state import Emulator
 
 log = logging.getLogger("agentform.emulator")
 _HTTP_ERRORS = {404: "not_found_error", 405: "invalid_request_error"}
+ALL_ROUTES = [*api.ROUTES, *kind_api.ROUTES, *files_api.ROUTES]
 
 
 def create_app(em: Emulator) -> FastAPI:
@@ -31,13 +32,13 @@ def create_app(em: Emulator) -> FastAPI:
     app.state.emulator = em
     app.include_router(api.router())
     app.include_router(kind_api.router())
+    app.include_router(files_api.router())
     app.include_router(admin_api.router())
     app.include_router(kind_admin.router())
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
-    routes = api.ROUTES + kind_api.ROUTES
-    app.add_middleware(ApiMiddleware, emulator=em, route_key=route_keys(routes))
+    app.add_middleware(ApiMiddleware, emulator=em, route_key=route_keys(ALL_ROUTES))
     return app
 
 
@@ -72,7 +73,20 @@ async def _api_error(request: Request, exc: ApiError) -> Response:
 async def _http_error(request: Request, exc: HTTPException) -> Response:
     error_type = _HTTP_ERRORS.get(exc.status_code, "invalid_request_error")
     message = "Not found" if exc.status_code == 404 else str(exc.detail)
-    return _error_response(request, ApiError(exc.status_code, error_type, message))
+    headers = {}
+    if exc.status_code == 405:  # RFC 9110: a 405 lists the methods the resource supports
+        headers["Allow"] = ", ".join(allowed_methods(request.url.path))
+    return _error_response(request, ApiError(exc.status_code, error_type, message, headers=headers))
+
+
+def allowed_methods(path: str) -> list[str]:
+    """Every method some `/v1` route serves at `path` (Starlette's own 405 names only one)."""
+    methods = {
+        method
+        for method, template, _ in ALL_ROUTES
+        if re.match("^" + re.sub(r"{\w+}", "[^/]+", template) + "$", path)
+    }
+    return sorted(methods)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -47,8 +47,6 @@ def retrieve(em: Emulator, ws: str, env_id: str) -> str:
 
 
 def update(em: Emulator, ws: str, env_id: str, body: Any) -> str:
-    if isinstance(body, dict) and "name" in body and body["name"] is None:
-        raise invalid_request("name: cannot be cleared; omit it to keep the current value")
     params = validate_body("environment.update", body)
     archived, text = _row(em, ws, env_id)
     if archived:
@@ -116,7 +114,7 @@ def _row(em: Emulator, ws: str, env_id: str) -> tuple[bool, str]:
 
 def _patched(current: Json, params: Json) -> Json:
     env = dict(current)
-    if "name" in params:
+    if params.get("name") is not None:  # the SDK allows null; it cannot clear a name
         env["name"] = params["name"]
     if "description" in params:
         env["description"] = params["description"]

@@ -49,8 +49,12 @@ def not_found(kind: str, object_id: str, *, error_code: str | None = None) -> Ap
     )
 
 
-def conflict(message: str, *, error_type: str = "conflict_error") -> ApiError:
-    """409; `x-should-retry: false` so the SDK surfaces it at once instead of retrying."""
+def conflict(message: str, *, error_type: str = "invalid_request_error") -> ApiError:
+    """409; `x-should-retry: false` so the SDK surfaces it at once instead of retrying.
+
+    `error.type` is `invalid_request_error`: the API reference says a 409 carries it
+    ("there is no separate `conflict_error` type"); `conflict_error` is used by memory stores.
+    """
     return ApiError(409, error_type, message, headers={"x-should-retry": "false"})
 
 

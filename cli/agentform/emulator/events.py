@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 _INSERT = "INSERT INTO events (session_id, id, type, processed_us, body) VALUES (?, ?, ?, ?, ?)"
 _REPLY_EVENTS = ("user.message", "user.tool_result", "user.custom_tool_result")
+# Echoed with `processed_at` already set: "processed on receipt" (the API's own guidance).
+_ON_RECEIPT = ("user.define_outcome", "user.custom_tool_result", "user.tool_result")
 
 
 def append(em: Emulator, session_id: str, event: Json) -> Json:
@@ -46,13 +48,14 @@ def mark_processed(em: Emulator, session_id: str, event_id: str) -> Json:
     """Stamp a queued user event as processed now, and publish it to streams."""
     row = em.store.one("SELECT body FROM events WHERE id = ?", (event_id,))
     event = loads(row[0]) if row else {"type": "unknown", "id": event_id}
-    now_ms = em.clock.now_ms()
-    event["processed_at"] = format_ms(now_ms)
-    with em.store.transaction() as conn:
-        conn.execute(
-            "UPDATE events SET processed_us = ?, body = ? WHERE id = ?",
-            (now_ms * 1000, dumps(event), event_id),
-        )
+    if event.get("processed_at") is None:  # some are processed on receipt
+        now_ms = em.clock.now_ms()
+        event["processed_at"] = format_ms(now_ms)
+        with em.store.transaction() as conn:
+            conn.execute(
+                "UPDATE events SET processed_us = ?, body = ? WHERE id = ?",
+                (now_ms * 1000, dumps(event), event_id),
+            )
     em.hub.publish(session_id, event)
     return event
 
@@ -91,6 +94,7 @@ def _echo(em: Emulator, param: Json) -> Json:
     echo: dict[str, Any] = {"type": param["type"], "id": new_id("sevt"), **param}
     if param["type"] == "user.define_outcome":
         echo["outcome_id"] = new_id("outc")
+    if param["type"] in _ON_RECEIPT:
         echo["processed_at"] = format_ms(em.clock.now_ms())
     else:
         echo["processed_at"] = None

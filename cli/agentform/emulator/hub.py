@@ -1,7 +1,8 @@
 """Fan-out of new session events to open SSE streams, and the SSE wire format.
 
 A stream only carries events emitted after it opened (no replay), stays open while the
-session idles, sends `event: ping` frames when quiet, and ends after `session.deleted`.
+session idles, sends `event: ping` frames when quiet, and ends after `session.deleted`,
+when the session is archived, or (optionally) after a quiet period with nothing to wait for.
 Every frame has an `event:` line equal to the data's `type` (the SDK drops frames
 without one). A subscriber that asked for `event_deltas=agent.message` also gets an
 `event_start` and `event_delta` preview before each `agent.message`.
@@ -10,7 +11,7 @@ without one). A subscriber that asked for `event_deltas=agent.message` also gets
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from agentform.emulator.wire import Json, dumps
@@ -68,14 +69,39 @@ class Hub:
             self.close_session(session_id)
 
 
-async def frames(hub: Hub, subscriber: Subscriber, ping_interval: float) -> AsyncIterator[bytes]:
-    """The SSE byte stream for one subscriber, until the session is deleted or the hub closes."""
+@dataclass(frozen=True)
+class QuietLimit:
+    """End a stream that carried no event for `seconds` while `settled()` says nothing is coming."""
+
+    seconds: float
+    settled: Callable[[], bool]
+    message: str
+
+
+async def frames(
+    hub: Hub, subscriber: Subscriber, ping_interval: float, quiet: QuietLimit | None = None
+) -> AsyncIterator[bytes]:
+    """The SSE byte stream for one subscriber, until the session is deleted or archived, the
+    hub closes, or (with `quiet`) it has nothing left to wait for."""
+    loop = asyncio.get_running_loop()
+    last_frame = last_event = loop.time()
     try:
         while True:
+            wait = ping_interval - (loop.time() - last_frame)
+            if quiet is not None:
+                wait = min(wait, quiet.seconds - (loop.time() - last_event))
             try:
-                item = await asyncio.wait_for(subscriber.queue.get(), timeout=ping_interval)
+                item = await asyncio.wait_for(subscriber.queue.get(), timeout=max(wait, 0.001))
             except asyncio.TimeoutError:
-                yield PING_FRAME
+                now = loop.time()
+                if quiet is not None and now - last_event >= quiet.seconds:
+                    if quiet.settled():
+                        yield error_frame("timeout_error", quiet.message)
+                        return
+                    last_event = now  # still working: wait another quiet period
+                if now - last_frame >= ping_interval:
+                    yield PING_FRAME
+                    last_frame = now
                 continue
             if item is None:
                 return
@@ -83,10 +109,17 @@ async def frames(hub: Hub, subscriber: Subscriber, ping_interval: float) -> Asyn
                 for preview in _previews(item.data):
                     yield frame(preview["type"], dumps(preview))
             yield frame(item.type, item.text)
+            last_frame = last_event = loop.time()
             if item.type == "session.deleted":
                 return
     finally:
         hub.unsubscribe(subscriber)
+
+
+def error_frame(error_type: str, message: str) -> bytes:
+    """An `event: error` frame: the SDK raises it as an APIStatusError."""
+    body = {"type": "error", "error": {"type": error_type, "message": message}}
+    return frame("error", dumps(body))
 
 
 def frame(event_type: str, data: str) -> bytes:

@@ -22,7 +22,11 @@ from agentform.emulator.state import Emulator
 
 BETA_TOKEN = "managed-agents-2026-04-01"
 # Path prefixes whose SDK resources send another beta token (or none) by default.
-BETA_BY_PREFIX = {"/v1/skills": None, "/v1/memory_stores": "agent-memory-2026-07-22"}
+BETA_BY_PREFIX = {
+    "/v1/skills": None,
+    "/v1/files": None,  # SDK 2.16's beta.files sends no anthropic-beta unless asked
+    "/v1/memory_stores": "agent-memory-2026-07-22",
+}
 WORKSPACE_HEADER = "anthropic-workspace-id"
 ADMIN_PREFIX = "/_emulator/"
 log = logging.getLogger("agentform.emulator")
@@ -77,7 +81,7 @@ class ApiMiddleware:
             outcome["note"] = " (injected fault)"
             await send_error(send, injected(fault.status, fault.retry_after), scope)
             return
-        problem = check_credentials(headers, self.em.config.api_key, path=scope["path"])
+        problem = check_credentials(headers, self.em.config.api_key, scope["path"])
         if problem is not None:
             await send_error(send, problem, scope)
         elif fault is not None:
@@ -108,17 +112,15 @@ class ApiMiddleware:
 
 
 def check_credentials(
-    headers: dict[str, str], api_key: str | None, *, path: str = ""
+    headers: dict[str, str], api_key: str | None, path: str = ""
 ) -> ApiError | None:
-    """401 without a usable key (or with the wrong one); 400 without the beta token."""
-    presented = [headers["x-api-key"]] if headers.get("x-api-key") else []
-    authorization = headers.get("authorization", "")
-    if authorization[:7].lower() == "bearer " and authorization[7:].strip():
-        presented.append(authorization[7:].strip())
+    """401 without a usable key (or with the wrong one); 400 without the beta token the
+    endpoint's SDK resource sends by default (the Files and Skills APIs send none)."""
+    presented = _presented_keys(headers)
     if not presented:
         return authentication("x-api-key header or Authorization: Bearer token is required")
-    if api_key is not None and api_key not in presented:
-        return authentication("invalid x-api-key")
+    if api_key is not None and api_key not in presented.values():
+        return authentication(f"invalid {' / '.join(presented)}")
     betas = [token.strip() for token in headers.get("anthropic-beta", "").split(",")]
     required = required_beta(path)
     if required is not None and required not in betas:
@@ -132,6 +134,15 @@ def required_beta(path: str) -> str | None:
         if path == prefix or path.startswith(prefix + "/"):
             return token
     return BETA_TOKEN
+
+
+def _presented_keys(headers: dict[str, str]) -> dict[str, str]:
+    """The credentials a request presents, by how the API names them in its 401 messages."""
+    presented = {"x-api-key": headers["x-api-key"]} if headers.get("x-api-key") else {}
+    authorization = headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer " and authorization[7:].strip():
+        presented["bearer token"] = authorization[7:].strip()
+    return presented
 
 
 async def send_error(send: Send, error: ApiError, scope: Scope) -> None:

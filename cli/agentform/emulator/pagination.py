@@ -69,10 +69,9 @@ class QueryParams:
         raw = self.get(name)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise invalid_request(f"{name}: Input should be a valid integer") from None
+        value = _integer(raw)
+        if value is None:
+            raise invalid_request(f"{name}: Input should be a valid integer")
         if value < minimum or (maximum is not None and value > maximum):
             upper = f" and {maximum}" if maximum is not None else ""
             raise invalid_request(
@@ -119,6 +118,19 @@ class QueryParams:
                     f"created_at[{op}]: Input should be an RFC 3339 timestamp"
                 ) from None
         return filters
+
+
+def _integer(raw: str) -> int | None:
+    """`"20"` -> 20, and `"20.0"` -> 20 as the API's lax validation has it; else None."""
+    try:
+        return int(raw)
+    except ValueError:
+        pass
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 SQL_OPERATORS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}

@@ -9,41 +9,53 @@
           system_contains: "ROUTING RULE"
           message: "(?i)usage (charge|fee)"   # regex searched in the user message text
         reply: '{"team": "billing", "priority": "P2"}'   # the agent.message text
-        tool_uses: [{name: bash, input: {command: "ls"}}]  # optional, before the reply
-        delay_ms: 0                  # optional: wait before answering
+        tool_uses:                     # optional, in order, before the reply
+          - {name: bash, input: {command: ls}, result: "a.txt"}         # built-in tool
+          - {type: mcp, server: github, name: get_issue, input: {n: 1}} # MCP tool
+          - {type: custom, name: lookup, input: {id: 7}}                # custom tool
+        delay_ms: 2000               # optional: how long the turn takes (default: turn_ms)
+        usage: {input_tokens: 1200, output_tokens: 40}   # optional: per model request
+        error: {type: model_overloaded_error, retry_status: exhausted}  # optional
+        outputs: [{path: report.md, content: "# Report"}]  # files under /mnt/session/outputs
         hang: false                  # optional: go running and never answer
     default_reply: null              # optional; otherwise a deterministic built-in default
 
-A tool use may also give `result` (the agent.tool_result text; default "ok"). A rule
-without `reply` answers with the default reply. The built-in default is derived from
-the agent and the message only, so it is the same on every run.
+`rule_parts.py` parses and explains the script parts (tool uses and their permissions,
+usage, errors, outputs); `runner.py` and `turn_play.py` play them. A rule without `reply`
+answers with the default reply. The built-in default is derived from the agent and the
+message only, so it is the same on every run.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from agentform.errors import UserError
+from agentform.emulator.rule_parts import (
+    Output,
+    ResponderError,
+    ScriptedError,
+    ToolUse,
+    Usage,
+    mapping,
+    optional_int,
+    optional_str,
+    parse_error,
+    parse_outputs,
+    parse_tool_uses,
+    parse_usage,
+)
+
+__all__ = ["Reply", "Responder", "ResponderError", "Rule", "ToolUse", "Turn", "load_responder"]
 
 _WHEN_KEYS = frozenset({"agent_key", "agent_name", "agent_version", "system_contains", "message"})
-_RULE_KEYS = frozenset({"when", "reply", "tool_uses", "delay_ms", "hang"})
+_RULE_KEYS = frozenset(
+    {"when", "reply", "tool_uses", "delay_ms", "hang", "usage", "error", "outputs"}
+)
 _TOP_KEYS = frozenset({"rules", "default_reply"})
 _SNIPPET = 200
-
-
-class ResponderError(UserError):
-    """The responder rules file is unreadable or malformed."""
-
-
-@dataclass(frozen=True)
-class ToolUse:
-    name: str
-    input: Mapping[str, Any]
-    result: str = "ok"
 
 
 @dataclass(frozen=True)
@@ -55,14 +67,20 @@ class Turn:
     agent_version: int
     system: str
     message: str
+    tools: tuple[dict[str, Any], ...] = ()  # the session agent's tools (for permissions)
 
 
 @dataclass(frozen=True)
 class Reply:
+    """What the agent does in one turn, in order: tool uses, then the reply (or an error)."""
+
     text: str
     tool_uses: tuple[ToolUse, ...] = ()
-    delay_ms: int = 0
+    delay_ms: int | None = None  # None: the emulator's turn_ms
     hang: bool = False
+    usage: Usage | None = None
+    error: ScriptedError | None = None
+    outputs: tuple[Output, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,9 +91,7 @@ class Rule:
     system_contains: str | None = None
     message: re.Pattern[str] | None = None
     reply: str | None = None
-    tool_uses: tuple[ToolUse, ...] = ()
-    delay_ms: int = 0
-    hang: bool = False
+    script: Reply = field(default_factory=lambda: Reply(""))
 
     def matches(self, turn: Turn) -> bool:
         checks = (
@@ -98,7 +114,7 @@ class Responder:
         for rule in self.rules:
             if rule.matches(turn):
                 text = rule.reply if rule.reply is not None else self.default_text(turn)
-                return Reply(text, rule.tool_uses, rule.delay_ms, rule.hang)
+                return replace(rule.script, text=text)
         return Reply(self.default_text(turn))
 
     def default_text(self, turn: Turn) -> str:
@@ -124,50 +140,38 @@ def load_responder(path: Path | None) -> Responder:
 def parse_responder(document: object, *, source: str = "(inline)") -> Responder:
     if document is None:
         return Responder(source=source)
-    top = _mapping(document, source, "top level", _TOP_KEYS)
+    top = mapping(document, source, "top level", _TOP_KEYS)
     rules = top.get("rules") or []
     if not isinstance(rules, list):
         raise ResponderError(f"{source}: rules: expected a list of rules")
     parsed = tuple(_rule(rule, source, f"rules[{i}]") for i, rule in enumerate(rules))
-    default = _optional_str(top.get("default_reply"), source, "default_reply")
+    default = optional_str(top.get("default_reply"), source, "default_reply")
     return Responder(rules=parsed, default_reply=default, source=source)
 
 
 def _rule(raw: object, source: str, where: str) -> Rule:
-    rule = _mapping(raw, source, where, _RULE_KEYS)
-    when = _mapping(rule.get("when") or {}, source, f"{where}.when", _WHEN_KEYS)
-    delay = rule.get("delay_ms", 0)
-    if not isinstance(delay, int) or isinstance(delay, bool) or delay < 0:
-        raise ResponderError(f"{source}: {where}.delay_ms: expected a non-negative integer")
+    rule = mapping(raw, source, where, _RULE_KEYS)
+    when = mapping(rule.get("when") or {}, source, f"{where}.when", _WHEN_KEYS)
+    script = Reply(
+        text="",
+        tool_uses=parse_tool_uses(rule.get("tool_uses"), source, f"{where}.tool_uses"),
+        delay_ms=optional_int(rule.get("delay_ms"), source, f"{where}.delay_ms"),
+        hang=bool(rule.get("hang", False)),
+        usage=parse_usage(rule.get("usage"), source, f"{where}.usage"),
+        error=parse_error(rule.get("error"), source, f"{where}.error"),
+        outputs=parse_outputs(rule.get("outputs"), source, f"{where}.outputs"),
+    )
     return Rule(
-        agent_key=_optional_str(when.get("agent_key"), source, f"{where}.when.agent_key"),
-        agent_name=_optional_str(when.get("agent_name"), source, f"{where}.when.agent_name"),
+        agent_key=optional_str(when.get("agent_key"), source, f"{where}.when.agent_key"),
+        agent_name=optional_str(when.get("agent_name"), source, f"{where}.when.agent_name"),
         agent_versions=_versions(when.get("agent_version"), source, f"{where}.when.agent_version"),
-        system_contains=_optional_str(
+        system_contains=optional_str(
             when.get("system_contains"), source, f"{where}.when.system_contains"
         ),
         message=_regex(when.get("message"), source, f"{where}.when.message"),
-        reply=_optional_str(rule.get("reply"), source, f"{where}.reply"),
-        tool_uses=_tool_uses(rule.get("tool_uses"), source, f"{where}.tool_uses"),
-        delay_ms=delay,
-        hang=bool(rule.get("hang", False)),
+        reply=optional_str(rule.get("reply"), source, f"{where}.reply"),
+        script=script,
     )
-
-
-def _mapping(raw: object, source: str, where: str, allowed: frozenset[str]) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise ResponderError(f"{source}: {where}: expected a mapping")
-    unknown = sorted(set(raw) - allowed)
-    if unknown:
-        known = ", ".join(sorted(allowed))
-        raise ResponderError(f"{source}: {where}: unknown key {unknown[0]!r} (known: {known})")
-    return raw
-
-
-def _optional_str(value: object, source: str, where: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise ResponderError(f"{source}: {where}: expected a string")
 
 
 def _versions(value: object, source: str, where: str) -> frozenset[int] | None:
@@ -180,28 +184,10 @@ def _versions(value: object, source: str, where: str) -> frozenset[int] | None:
 
 
 def _regex(value: object, source: str, where: str) -> re.Pattern[str] | None:
-    pattern = _optional_str(value, source, where)
+    pattern = optional_str(value, source, where)
     if pattern is None:
         return None
     try:
         return re.compile(pattern)
     except re.error as exc:
         raise ResponderError(f"{source}: {where}: invalid regular expression: {exc}") from exc
-
-
-def _tool_uses(value: object, source: str, where: str) -> tuple[ToolUse, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise ResponderError(f"{source}: {where}: expected a list")
-    uses = []
-    for index, raw in enumerate(value):
-        item = _mapping(raw, source, f"{where}[{index}]", frozenset({"name", "input", "result"}))
-        name, tool_input = item.get("name"), item.get("input", {})
-        if not isinstance(name, str) or not isinstance(tool_input, dict):
-            raise ResponderError(
-                f"{source}: {where}[{index}]: needs a string name and a mapping input"
-            )
-        result = _optional_str(item.get("result"), source, f"{where}[{index}].result")
-        uses.append(ToolUse(name, tool_input, "ok" if result is None else result))
-    return tuple(uses)

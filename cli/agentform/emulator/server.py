@@ -13,7 +13,10 @@ from pathlib import Path
 import uvicorn
 
 from agentform.emulator.app import create_app
-from agentform.emulator.config import EmulatorConfig
+from agentform.emulator.config import (
+    DEFAULT_STREAM_IDLE_TIMEOUT,
+    EmulatorConfig,
+)
 from agentform.emulator.state import Emulator, open_emulator
 from agentform.errors import UserError
 
@@ -43,18 +46,30 @@ def serve(
     responder: Path | None = None,
     ping_interval: float = 15.0,
     log_requests: bool = False,
+    turn_ms: int = 0,
+    stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT,
 ) -> Iterator[str]:
     """Start an emulator in a daemon thread and yield its base URL (no trailing slash).
 
     `port=0` picks a free port; `db_path=None` uses a temporary database that is deleted
     on exit. The server stops (open streams closed, turns cancelled) when the block ends.
+    `turn_ms` is how long a turn takes: `0` (the default here, for agentform's own commands
+    and tests, which open the stream before they send) answers at once; `agentform emulator`
+    uses 500. `stream_idle_timeout` ends quiet streams of idle sessions (0: never).
     """
     with ExitStack() as stack:
         if db_path is None:
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="agentform-emulator-"))
             db_path = Path(tmp) / "emulator.db"
         config = EmulatorConfig(
-            db_path, api_key, latency_ms, responder, ping_interval, log_requests
+            db_path,
+            api_key,
+            latency_ms,
+            responder,
+            ping_interval,
+            log_requests,
+            turn_ms,
+            stream_idle_timeout,
         )
         em = open_emulator(config)
         stack.callback(em.store.close)

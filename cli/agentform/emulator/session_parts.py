@@ -7,6 +7,7 @@ from typing import Any
 
 from agentform.emulator import defaults, multiagent
 from agentform.emulator.errors import invalid_request
+from agentform.emulator.file_resources import file_mount_path
 from agentform.emulator.ids import new_id
 from agentform.emulator.limits import check_length
 from agentform.emulator.wire import Json
@@ -72,7 +73,7 @@ def _resource(param: Json, now: str, field: str) -> Json:
     else:
         resource.update(
             file_id=param["file_id"],
-            mount_path=param.get("mount_path") or f"/mnt/session/uploads/{param['file_id']}",
+            mount_path=file_mount_path(param.get("mount_path"), param["file_id"], field),
         )
     resource.update(created_at=now, updated_at=now)
     return resource

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentform.emulator import agents, environments, events, session_refs
 from agentform.emulator.errors import invalid_request, not_found
+from agentform.emulator.file_resources import check_file_resources
 from agentform.emulator.ids import format_ms, new_id
 from agentform.emulator.limits import check_length, check_metadata, patch_metadata
 from agentform.emulator.pagination import QueryParams, add_time_filters, apply_cursor, page_json
@@ -44,6 +45,7 @@ def create(em: Emulator, ws: str, body: Any, *, deployment_id: str | None = None
             f"environment {params['environment_id']!r} is archived; new sessions cannot use it",
             error_code="environment_archived",
         )
+    check_file_resources(em, ws, params.get("resources") or [])
     now_ms = em.clock.now_ms()
     session = _new_session(em, params, agent, format_ms(now_ms))
     session_refs.apply(em, ws, params, session)
@@ -83,11 +85,19 @@ def update(em: Emulator, ws: str, session_id: str, body: Any) -> str:
 
 
 def archive(em: Emulator, ws: str, session_id: str) -> str:
+    """Archive an idle (or terminated) session: it becomes read-only and its streams end."""
     archived, text = _row(em, ws, session_id)
     if archived:
         return text
+    if loads(text)["status"] == "running" or em.runner.busy(session_id):
+        raise invalid_request(
+            f"session {session_id!r} cannot be archived while its status is running; "
+            "interrupt it or wait until it is idle"
+        )
     stamp = format_ms(em.clock.now_ms())
-    return dumps(mutate(em, session_id, lambda s: s.update(archived_at=stamp), archive=True))
+    session = mutate(em, session_id, lambda s: s.update(archived_at=stamp), archive=True)
+    em.hub.close_session(session_id)  # an archived session never emits another event
+    return dumps(session)
 
 
 def delete(em: Emulator, ws: str, session_id: str) -> str:

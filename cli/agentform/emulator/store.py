@@ -44,9 +44,13 @@ CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, id TEXT NOT NULL UNIQUE,
     type TEXT NOT NULL, processed_us INTEGER, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_session ON events (session_id, seq);
+CREATE TABLE IF NOT EXISTS files (
+    id TEXT PRIMARY KEY, workspace TEXT NOT NULL, created_us INTEGER NOT NULL,
+    scope_id TEXT, body TEXT NOT NULL, content BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS files_order ON files (workspace, created_us, id);
 """
 
-_TABLES = ("agents", "agent_versions", "environments", "sessions", "events")
+_TABLES = ("agents", "agent_versions", "environments", "sessions", "events", "files")
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ class Store:
         """The latest timestamp stored (ms), so a restarted clock never goes backwards."""
         sources = [("created_us", "agents"), ("created_us", "environments")]
         sources += [("created_us", "sessions"), ("processed_us", "events")]
-        sources += KIND_CLOCK_SOURCES
+        sources += [*KIND_CLOCK_SOURCES, ("created_us", "files")]
         latest = ", ".join(f"COALESCE((SELECT MAX({c}) FROM {t}), 0)" for c, t in sources)
         row = self.one(f"SELECT MAX({latest})")
         return int(row[0]) // 1000 if row else 0

@@ -71,6 +71,7 @@ def validate_body(kind: str, body: object) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise invalid_request("request body must be a JSON object")
     try:
+        # coerces in place (1.0 where an integer is expected becomes 1)
         _check_typeddict(body, params_type(kind), "", top_level=True, skip=_NOT_IN_BODY.get(kind))
     except _Invalid as exc:
         raise invalid_request(str(exc)) from None
@@ -120,33 +121,38 @@ def _strip_required(annotation: Any) -> tuple[Any, Any]:
             return annotation, marker
 
 
-def _check(value: object, annotation: Any, path: str) -> None:
+def _check(value: object, annotation: Any, path: str) -> object:
+    """Check `value`; return it as accepted (an integral float where an int is due: an int)."""
     annotation, _ = _strip_required(annotation)
     origin = te.get_origin(annotation)
     if annotation in (Any, object):
-        return
+        return value
     if annotation is type(None):
         if value is not None:
             raise _Invalid(path, "Input should be null")
     elif origin in (Union, types.UnionType):
-        _check_union(value, te.get_args(annotation), path)
+        return _check_union(value, te.get_args(annotation), path)
     elif origin in (Literal, te.Literal):
         _check_literal(value, te.get_args(annotation), path)
     elif te.is_typeddict(annotation):
         _check_typeddict(value, annotation, path)
     elif annotation in _SCALARS:
-        _check_scalar(value, annotation, path)
+        return _check_scalar(value, annotation, path)
     elif annotation is datetime:
-        _check_scalar(value, str, path)  # the SDK sends a datetime as its ISO 8601 string
+        return _check_scalar(value, str, path)  # the SDK sends a datetime as its ISO string
     elif origin in _LISTS:
         _check_list(value, te.get_args(annotation), path)
     elif origin in (dict, collections.abc.Mapping):
         _check_dict(value, te.get_args(annotation), path)
     else:
         raise TypeError(f"validation: unsupported annotation {annotation!r} at {path!r}")
+    return value
 
 
-def _check_scalar(value: object, kind: type, path: str) -> None:
+def _check_scalar(value: object, kind: type, path: str) -> object:
+    """Lax like the API's validation: `1.0` is accepted (as `1`) where an integer is due."""
+    if kind is int and isinstance(value, float) and value.is_integer():
+        return int(value)
     if kind is float:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     elif kind is int:
@@ -155,6 +161,7 @@ def _check_scalar(value: object, kind: type, path: str) -> None:
         ok = isinstance(value, kind)
     if not ok:
         raise _Invalid(path, f"Input should be {_SCALARS[kind]}")
+    return value
 
 
 def _check_literal(value: object, allowed: tuple[Any, ...], path: str) -> None:
@@ -168,7 +175,7 @@ def _check_list(value: object, args: tuple[Any, ...], path: str) -> None:
         raise _Invalid(path, "Input should be a valid list")
     item_type = args[0] if args else Any
     for index, item in enumerate(value):
-        _check(item, item_type, _join(path, str(index)))
+        value[index] = _check(item, item_type, _join(path, str(index)))
 
 
 def _check_dict(value: object, args: tuple[Any, ...], path: str) -> None:
@@ -176,7 +183,7 @@ def _check_dict(value: object, args: tuple[Any, ...], path: str) -> None:
         raise _Invalid(path, "Input should be a valid dictionary")
     value_type = args[1] if len(args) == 2 else Any
     for key, item in value.items():
-        _check(item, value_type, _join(path, str(key)))
+        value[key] = _check(item, value_type, _join(path, str(key)))
 
 
 def _check_typeddict(
@@ -195,15 +202,15 @@ def _check_typeddict(
         raise _Invalid(_join(path, name), "Field required")
     for key, item in value.items():
         if key in hints and key not in skip and not (top_level and key in _HEADER_ONLY):
-            _check(item, hints[key], _join(path, key))
+            value[key] = _check(item, hints[key], _join(path, key))
         elif not extra_allowed:
             raise _Invalid(_join(path, key), "Extra inputs are not permitted")
 
 
-def _check_union(value: object, members: tuple[Any, ...], path: str) -> None:
+def _check_union(value: object, members: tuple[Any, ...], path: str) -> object:
     if value is None:
         if type(None) in members:
-            return
+            return None
         raise _Invalid(path, "Input should not be null")
     non_null = [m for m in members if m is not type(None)]
     candidates = [m for m in non_null if _same_kind(m, value)]
@@ -212,13 +219,11 @@ def _check_union(value: object, members: tuple[Any, ...], path: str) -> None:
         raise _Invalid(path, f"Input should be {_or_list(tuple(kinds), quote=False)}")
     tagged = _dispatch(value, candidates, path)
     if tagged is not None:
-        _check(value, tagged, path)
-        return
+        return _check(value, tagged, path)
     problems: list[_Invalid] = []
     for member in candidates:
         try:
-            _check(value, member, path)
-            return
+            return _check(value, member, path)
         except _Invalid as exc:
             problems.append(exc)
     if len(problems) == 1:
