@@ -77,15 +77,15 @@ def apply(
       agentform apply --auto-approve --gate   # ... and refuse regressions
       agentform plan --out plan.json && agentform apply plan.json
     """
-    from agentform.apply.run import ApplyOptions, check_safe
-    from agentform.render import render_plan
-    from agentform.workflow import fresh_saved_plan, make_plan, run_apply
-
     app: App = ctx.obj
     if planfile is not None and targets:
         raise UserError("--target cannot be combined with a saved plan (it keeps its own targets)")
-    project = app.project()
-    with app.remote(project.workspace_id) as remote:
+    project = app.project()  # manifest errors before anything heavy is imported
+    with app.remote(project.workspace_id, sessions=gate) as remote:  # and missing credentials
+        from agentform.apply.run import ApplyOptions, check_safe
+        from agentform.render import render_plan
+        from agentform.workflow import fresh_saved_plan, make_plan, run_apply
+
         if planfile is not None:
             planned = fresh_saved_plan(project, remote, planfile)
         else:

@@ -122,11 +122,11 @@ def eval_cmd(
       agentform eval triage --candidate 3 --baseline 1 --repeat 5
       agentform eval triage --format markdown --out eval.md
     """
+    project = app.project()
     from agentform.evals.render import render_comparison
     from agentform.evals.workflow import evaluate
 
-    project = app.project()
-    with app.remote(project.workspace_id) as remote, _progress_bar() as progress:
+    with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar() as progress:
         comparison = evaluate(
             project,
             remote,
@@ -180,12 +180,12 @@ def promote(
       agentform promote triage --eval triage
       agentform promote triage --to 3 --eval triage --tolerance 0.05
     """
+    project = app.project()
     from agentform.evals.render import render_comparison
     from agentform.evals.workflow import promote as promote_pin
 
-    project = app.project()
     options = _options(tolerance, concurrency, repeats)
-    with app.remote(project.workspace_id) as remote, _progress_bar() as progress:
+    with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar() as progress:
         done = promote_pin(project, remote, key, to, suite, options, progress)
     if done.comparison is None:
         click.echo(f"{key} is already pinned to v{done.pinned}; nothing to promote.")
@@ -235,16 +235,17 @@ def run(
     """
     from agentform import pins as pinsfile
     from agentform.manifests.project import in_workspace
-    from agentform.remote.sessions import run_once
 
     pins = in_workspace(pinsfile.load(app.pins_path), app.workspace_id)
     params = pins.session_params(key, environment)
+    from agentform.remote.sessions import run_once
+
     agent = params["agent"]
 
     def started(session_id: str) -> None:
         click.echo(f"Session {session_id} on {key} v{agent['version']}", err=True)
 
-    with app.remote(pins.workspace_id) as remote:
+    with app.remote(pins.workspace_id, sessions=True) as remote:
         turn = run_once(
             remote, params, message, timeout=timeout, keep=keep, on_start=started, on_event=_show
         )

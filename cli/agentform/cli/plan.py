@@ -47,14 +47,15 @@ def plan(
       agentform plan --format markdown > plan.md
       agentform plan --out plan.json --detailed-exitcode
     """
+    app: App = ctx.obj
+    project = app.project()  # manifest errors before anything heavy is imported
+    with app.remote(project.workspace_id) as remote:  # and missing credentials
+        from agentform.workflow import make_plan
+
+        planned = make_plan(project, remote, targets)
     from agentform.plan import saved as planfile
     from agentform.render import render_plan
-    from agentform.workflow import make_plan
 
-    app: App = ctx.obj
-    project = app.project()
-    with app.remote(project.workspace_id) as remote:
-        planned = make_plan(project, remote, targets)
     click.echo(render_plan(planned.plan, fmt, color=app.color and fmt == "text"), nl=False)
     if out is not None:
         planfile.save(out, planned.plan, planned.basis, targets)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import click
 
 from agentform import __version__
 from agentform.cli.app import App
+from agentform.cli.globalopts import attach, global_options, single_dash_hint, start
 from agentform.errors import AgentformError
 
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -30,13 +30,13 @@ class AgentformGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except AgentformError as exc:
-            _report(exc, debug=_debug(ctx))
+            _report(exc, _app(ctx))
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            _report(exc, debug=_debug(ctx))
+            _report(exc, _app(ctx))
             ctx.exit(EXIT_ERROR)
 
     def main(
@@ -47,8 +47,14 @@ class AgentformGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        argv = list(args) if args is not None else sys.argv[1:]
         try:
-            code = super().main(args, prog_name, complete_var, False, **extra)
+            code = super().main(argv, prog_name, complete_var, False, **extra)
+        except click.NoSuchOption as exc:
+            hint = single_dash_hint(argv, exc)
+            shown = click.UsageError(hint, exc.ctx) if hint is not None else exc
+            shown.show()
+            code = EXIT_ERROR
         except click.ClickException as exc:
             exc.show()
             code = EXIT_ERROR
@@ -61,82 +67,60 @@ class AgentformGroup(click.Group):
         sys.exit(code)
 
 
-def _debug(ctx: click.Context) -> bool:
-    app = ctx.find_object(App)
-    return bool(app and app.debug)
+def _app(ctx: click.Context) -> App | None:
+    return ctx.find_object(App)
 
 
-def _report(exc: BaseException, *, debug: bool) -> None:
+def _report(exc: BaseException, app: App | None) -> None:
+    debug = bool(app and app.debug)
     if debug:
         click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
     if isinstance(exc, AgentformError):
-        click.echo(exc.render(), err=True)
-        return
-    click.echo(f"Error: unexpected error: {type(exc).__name__}: {exc}", err=True)
-    if not debug:
-        click.echo("Run again with --debug for the traceback.", err=True)
+        text = exc.render()
+    else:
+        text = f"Error: unexpected error: {type(exc).__name__}: {exc}"
+        if not debug:
+            text += "\nRun again with --debug for the traceback."
+    click.echo(_paint_errors(text, app), err=True)
 
 
-@click.group(cls=AgentformGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--dir",
-    "root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The estate: holds agents/, environments/, evals/ and pins.yaml.",
+def _paint_errors(text: str, app: App | None) -> str:
+    """`Error:` in red on a colour terminal, like every other failure agentform shows."""
+    if app is None or not app.color_on(sys.stderr):
+        return text
+    label = app.paint_err("Error:", "red", "bold")
+    return "\n".join(
+        label + line[len("Error:") :] if line.startswith("Error:") else line
+        for line in text.split("\n")
+    )
+
+
+@click.group(
+    cls=AgentformGroup,
+    params=global_options(),
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.option(
-    "--pins",
-    "pins_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The pins file to read and write.  [default: DIR/pins.yaml]",
-)
-@click.option(
-    "--workspace-id",
-    default=None,
-    metavar="ID",
-    help="Workspace to act on (sent as the SDK's workspace_id).",
-)
-@click.option(
-    "--local",
-    is_flag=True,
-    help="Use the embedded emulator (state in DIR/.agentform/); no API key needed.",
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(__version__, "--version", prog_name="agentform")
 @click.pass_context
-def main(
-    ctx: click.Context,
-    root: Path,
-    pins_path: Path | None,
-    workspace_id: str | None,
-    local: bool,
-    debug: bool,
-) -> None:
+def main(ctx: click.Context, /, **given: Any) -> None:
     """Terraform for Claude Managed Agents.
 
     YAML manifests in agents/ and environments/ describe the desired state;
     `plan` diffs them against the server, `apply` converges it and records in
     pins.yaml which agent version every caller uses. Rolling back is reverting
-    pins.yaml.
+    pins.yaml. Start a new estate with `agentform init`.
 
     Credentials come the SDK's way (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL);
-    --local runs everything against the embedded emulator instead.
+    --local runs everything against the embedded emulator instead. The
+    options below may also follow the command (`agentform plan --local`).
 
     \b
     Example:
+      agentform init && agentform --local apply --auto-approve
       agentform validate
-      agentform --local plan
+      agentform plan --local
     """
-    ctx.obj = App(
-        root=root,
-        pins_path=pins_path if pins_path is not None else root / "pins.yaml",
-        workspace_id=workspace_id,
-        local=local,
-        debug=debug,
-    )
+    ctx.obj = start(ctx, given)
 
 
 def _register() -> None:
@@ -166,6 +150,7 @@ def _register() -> None:
     )
     for module in modules:
         for command in module.COMMANDS:
+            attach(command)
             main.add_command(command)
 
 

@@ -30,9 +30,9 @@ def status(app: App, fmt: str) -> None:
       agentform status
       agentform status --format json | jq '.[] | select(.state != "synced")'
     """
+    project = app.project()
     from agentform.plan.status import build_status
 
-    project = app.project()
     with app.remote(project.workspace_id) as remote:
         rows = build_status(project.estate, remote.read_state(), project.pins)
     if fmt == "json":
