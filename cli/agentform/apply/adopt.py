@@ -11,7 +11,7 @@ failed are removed again.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ def import_objects(
     pins: Pins,
     remote: Remote,
     objects: Iterable[tuple[ServerObject, str | None]],
+    progress: Callable[[Imported], None] = lambda imported: None,
 ) -> list[Imported]:
     targets = _targets(root, pins, list(objects))
     done = []
@@ -68,6 +69,7 @@ def import_objects(
         done.append(_import_one(root, remote, target))
         pins = _pinned(pins, done[-1], target)
         pinsfile.write(pins_path, pins)
+        progress(done[-1])
     return done
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,7 +12,9 @@ import click
 
 from agentform.cli.app import App
 from agentform.cli.options import target_option
+from agentform.cli.progress import Progress
 from agentform.errors import GateRefusedError, UserError
+from agentform.render.style import OUTCOME_MARKS
 
 if TYPE_CHECKING:
     from agentform.apply.run import ApplyResult, Gate, Outcome
@@ -47,6 +51,15 @@ if TYPE_CHECKING:
     help="Before pinning an updated agent's new version, score it against the pinned one "
     "on the agent's eval suites; a regression leaves it unpinned (exit 3).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the plan, each change's outcome and the totals on stdout (the plan's text "
+    "and progress go to stderr).",
+)
 @click.pass_context
 def apply(
     ctx: click.Context,
@@ -57,6 +70,7 @@ def apply(
     parallelism: int,
     force: bool,
     gate: bool,
+    fmt: str,
 ) -> None:
     """Create and update what the plan says, and record the pins.
 
@@ -70,17 +84,24 @@ def apply(
     its new version does not regress on the agent's eval suites (see `eval`);
     exit 3 when the gate refused one (1 wins if something also failed).
 
+    The last line always has every count, for CI steps to parse:
+    `Apply complete: 1 created, 2 updated, 0 replaced, 0 pinned, 0 archived;
+    0 failed, 0 refused, 0 skipped; pins.yaml updated.` (`complete` is
+    `failed` or `refused by the eval gate` when so).
+
     \b
     Example:
       agentform apply
       agentform apply --auto-approve          # in CI, after merge
       agentform apply --auto-approve --gate   # ... and refuse regressions
       agentform plan --out plan.json && agentform apply plan.json
+      agentform apply --auto-approve --format json > applied.json
     """
     app: App = ctx.obj
     if planfile is not None and targets:
         raise UserError("--target cannot be combined with a saved plan (it keeps its own targets)")
     project = app.project()  # manifest errors before anything heavy is imported
+    to_stderr = fmt == "json"
     with app.remote(project.workspace_id, sessions=gate) as remote:  # and missing credentials
         from agentform.apply.run import ApplyOptions, check_safe
         from agentform.render import render_plan
@@ -91,34 +112,39 @@ def apply(
         else:
             planned = make_plan(project, remote, targets)
         plan = planned.plan
-        click.echo(render_plan(plan, "text", color=app.color), nl=False)
-        if not plan.has_changes:
-            return
-        options = ApplyOptions(
-            prune=prune,
-            force=force,
-            parallelism=parallelism,
-            gate=_gate(planned, remote) if gate else None,
-        )
-        check_safe(plan, options)  # before asking: the answer would not matter
-        if planfile is None and not auto_approve:
-            _confirm(app)
-        result = run_apply(planned, remote, options, _report)
-    _summarise(result, app)
-    if result.failed:
+        color = app.color_on(sys.stderr if to_stderr else sys.stdout)
+        click.echo(render_plan(plan, "text", color=color), nl=False, err=to_stderr)
+        result = None
+        if plan.has_changes:
+            options = ApplyOptions(
+                prune=prune,
+                force=force,
+                parallelism=parallelism,
+                gate=_gate(planned, remote) if gate else None,
+            )
+            check_safe(plan, options)  # before asking: the answer would not matter
+            if planfile is None and not auto_approve:
+                _confirm(app, err=to_stderr)
+            with Progress.start(app, "Applying", len(plan.actionable())) as progress:
+                result = run_apply(planned, remote, options, _reporter(app, progress, to_stderr))
+    _summarise(app, planned, result, fmt)
+    if result is not None and result.failed:
         ctx.exit(1)
-    if result.refused:
+    if result is not None and result.refused:
         keys = ", ".join(o.change.key for o in result.refused)
         raise GateRefusedError(f"the eval gate refused the new version of {keys}; pins unchanged")
 
 
-def _confirm(app: App) -> None:
+def _confirm(app: App, *, err: bool) -> None:
     if not app.interactive:
         raise UserError(
             "refusing to apply without confirmation: stdin is not a terminal; pass --auto-approve"
         )
     answer = click.prompt(
-        "\nApply these changes? Only 'yes' will be accepted", default="", show_default=False
+        "\nApply these changes? Only 'yes' will be accepted",
+        default="",
+        show_default=False,
+        err=err,
     )
     if answer.strip() != "yes":
         raise UserError("apply cancelled; nothing was changed")
@@ -130,31 +156,38 @@ def _gate(planned: Planned, remote: Remote) -> Gate:
     return make_gate(planned.project, remote, EvalOptions())
 
 
-def _report(outcome: Outcome) -> None:
-    change = outcome.change
-    marks = {"done": "ok", "unchanged": "ok", "skipped": "skip", "failed": "FAIL"}
-    mark = marks.get(outcome.status, "GATE")
-    click.echo(
-        f"{mark:>4}  {change.kind} {change.key}: {outcome.message}", err=outcome.status == "failed"
-    )
-    if outcome.verdict is not None:
-        from agentform.evals.render import render_comparison
+def _reporter(app: App, progress: Progress, to_stderr: bool) -> Callable[[Outcome], None]:
+    """One line per finished change (failures on stderr), and the progress count."""
 
-        for comparison in outcome.verdict.details:
-            click.echo(textwrap.indent(render_comparison(comparison, "text"), "      "), nl=False)
+    def report(outcome: Outcome) -> None:
+        change = outcome.change
+        mark, color = OUTCOME_MARKS.get(outcome.status, ("GATE", "yellow"))
+        err = to_stderr or outcome.status == "failed"
+        painted = (app.paint_err if err else app.paint)(f"{mark:>4}", color)
+        progress.echo(f"{painted}  {change.kind} {change.key}: {outcome.message}", err=err)
+        if outcome.verdict is not None:
+            from agentform.evals.render import render_comparison
+
+            for comparison in outcome.verdict.details:
+                shown = textwrap.indent(render_comparison(comparison, "text"), "      ")
+                progress.echo(shown.rstrip("\n"), err=err)
+        progress.advance()
+
+    return report
 
 
-def _summarise(result: ApplyResult, app: App) -> None:
-    parts = [f"{result.count('done')} done", f"{result.count('failed')} failed"]
-    if result.count("refused"):
-        parts.append(f"{result.count('refused')} refused")
-    if result.count("skipped"):
-        parts.append(f"{result.count('skipped')} skipped")
-    pins = f"{app.pins_path} updated" if result.pins_changed else f"{app.pins_path} unchanged"
-    state = "complete"
-    if result.failed or result.refused:
-        state = "failed" if result.failed else "refused by the eval gate"
-    click.echo(f"\nApply {state}: {', '.join(parts)}; {pins}.")
+def _summarise(app: App, planned: Planned, result: ApplyResult | None, fmt: str) -> None:
+    from agentform.pins.model import load_or_empty
+    from agentform.render.applied import render_apply_json, state, summary_line
+
+    line = summary_line(result, app.pins_path)
+    style = "green" if state(result) == "complete" else "red"
+    if fmt == "json":
+        click.echo(app.paint_err(line, style, "bold"), err=True)
+        pins = load_or_empty(app.pins_path)
+        click.echo(render_apply_json(planned.plan, result, pins, app.pins_path), nl=False)
+        return
+    click.echo("\n" + app.paint(line, style, "bold"))
 
 
 COMMANDS = [apply]

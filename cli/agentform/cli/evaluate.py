@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ import click
 
 from agentform.cli.app import App
 from agentform.cli.options import format_option
+from agentform.cli.progress import Progress
 from agentform.errors import GateRefusedError
 from agentform.evals.render import Format
 
@@ -126,7 +126,7 @@ def eval_cmd(
     from agentform.evals.render import render_comparison
     from agentform.evals.workflow import evaluate
 
-    with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar() as progress:
+    with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar(app) as progress:
         comparison = evaluate(
             project,
             remote,
@@ -185,7 +185,7 @@ def promote(
     from agentform.evals.workflow import promote as promote_pin
 
     options = _options(tolerance, concurrency, repeats)
-    with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar() as progress:
+    with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar(app) as progress:
         done = promote_pin(project, remote, key, to, suite, options, progress)
     if done.comparison is None:
         click.echo(f"{key} is already pinned to v{done.pinned}; nothing to promote.")
@@ -272,27 +272,15 @@ def _options(tolerance: float, concurrency: int, repeats: int | None) -> EvalOpt
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Callable[[int, int, RunResult], None]]:
-    """A progress bar on stderr, drawn from the runs' progress callback."""
-    bars: list[Any] = []
+def _progress_bar(app: App) -> Iterator[Callable[[int, int, RunResult], None]]:
+    """The shared progress line on stderr (a terminal only), fed by the runs' callback."""
+    with Progress.start(app, "Evaluating") as progress:
 
-    def update(done: int, total: int, result: RunResult) -> None:
-        if not bars:
-            bar = click.progressbar(
-                length=total,
-                label="Evaluating",
-                file=sys.stderr,
-                show_eta=False,
-                item_show_func=lambda r: r and f"{r.case_id} v{r.version}: {r.status}",
-            )
-            bars.append(bar.__enter__())
-        bars[0].update(1, result)
+        def update(done: int, total: int, result: RunResult) -> None:
+            progress.total = total
+            progress.advance(done - progress.done)
 
-    try:
         yield update
-    finally:
-        if bars:
-            bars[0].__exit__(None, None, None)
 
 
 COMMANDS = [eval_cmd, promote, run]

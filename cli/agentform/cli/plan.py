@@ -8,6 +8,7 @@ import click
 
 from agentform.cli.app import App
 from agentform.cli.options import format_option, target_option
+from agentform.cli.progress import Progress
 from agentform.render import Format
 
 EXIT_CHANGES = 2
@@ -49,7 +50,10 @@ def plan(
     """
     app: App = ctx.obj
     project = app.project()  # manifest errors before anything heavy is imported
-    with app.remote(project.workspace_id) as remote:  # and missing credentials
+    with (
+        Progress.start(app, "Reading the server"),
+        app.remote(project.workspace_id) as remote,  # and missing credentials
+    ):
         from agentform.workflow import make_plan
 
         planned = make_plan(project, remote, targets)

@@ -132,14 +132,18 @@ def _register() -> None:
         imports,
         pins,
         plan,
+        scaffold,
         schema,
+        show,
         status,
         validate,
     )
 
     modules: tuple[Any, ...] = (
+        scaffold,
         validate,
         plan,
+        show,
         apply,
         status,
         pins,
