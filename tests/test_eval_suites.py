@@ -179,3 +179,24 @@ def test_scalars_in_inputs_become_text_and_fill_the_template(tmp_path: Path) -> 
     suite = load_suites(estate, None, None)["mini"]
     assert suite.message(suite.cases[0]) == "Ticket: 42 true {literal}"
     assert suite.scoring.ignore_case and suite.timeout_seconds == 120.0
+
+
+def test_promote_without_eval_needs_exactly_one_suite_for_the_agent(tmp_path: Path) -> None:
+    estate = copy_example(tmp_path)
+    from click.testing import CliRunner
+
+    from agentform.cli import main
+
+    def promote() -> str:
+        result = CliRunner().invoke(main, ["--dir", str(estate), "promote", "triage"])
+        assert result.exit_code == 1
+        return result.output
+
+    suite = (estate / "evals" / "triage.yaml").read_text(encoding="utf-8")
+    (estate / "evals" / "second.yaml").write_text(suite, encoding="utf-8")
+    assert "agent 'triage' has 2 eval suites (second, triage); pick one with --eval SUITE" in (
+        promote()
+    )
+    for name in ("second", "triage"):
+        (estate / "evals" / f"{name}.yaml").unlink()
+    assert "no eval suite in" in promote() and "scores agent 'triage'; pass --eval" in promote()

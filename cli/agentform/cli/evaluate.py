@@ -155,7 +155,10 @@ def eval_cmd(
     help="Version to pin.",
 )
 @click.option(
-    "--eval", "suite", required=True, metavar="SUITE", help="The eval suite that decides."
+    "--eval",
+    "suite",
+    metavar="SUITE",
+    help="The eval suite that decides.  [default: the agent's only suite]",
 )
 @_gate_options
 @click.pass_obj
@@ -163,13 +166,14 @@ def promote(
     app: App,
     key: str,
     to: str,
-    suite: str,
+    suite: str | None,
     tolerance: float,
     repeats: int | None,
     concurrency: int,
 ) -> None:
     """Move KEY's pin to a new version only if it does not regress on SUITE.
 
+    SUITE defaults to the agent's eval suite when it has exactly one.
     Scores the version (--to) against the pinned one, like `eval`. When the
     gate passes, the pin moves and its entry in pins.yaml records the
     evidence (suite, both versions' scores, tolerance, when). On a regression
@@ -177,10 +181,11 @@ def promote(
 
     \b
     Example:
-      agentform promote triage --eval triage
+      agentform promote triage                # its only eval suite decides
       agentform promote triage --to 3 --eval triage --tolerance 0.05
     """
     project = app.project()
+    suite = suite or project.suite_for(key)
     from agentform.evals.render import render_comparison
     from agentform.evals.workflow import promote as promote_pin
 
