@@ -77,6 +77,7 @@ def _imported_modules(*argv: str, cwd: Path) -> list[str]:
         ("schema", "agent"),
         ("init", "fresh"),
         ("new", "agent", "extra"),
+        ("fmt", "--check"),
     ],
 )
 def test_fast_paths_do_not_import_the_sdk_or_the_server(

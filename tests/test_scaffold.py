@@ -26,6 +26,7 @@ def run(root: Path, *args: str) -> Result:
 def test_init_then_local_apply_then_plan_is_empty(tmp_path: Path) -> None:
     assert run(tmp_path, "init").exit_code == 0
     assert run(tmp_path, "validate").exit_code == 0
+    assert run(tmp_path, "fmt", "--check").exit_code == 0  # written in the canonical layout
     applied = run(tmp_path, "--local", "apply", "--auto-approve")
     assert applied.exit_code == 0, applied.output
     assert "Apply complete: 2 created, 0 updated" in applied.output
@@ -123,6 +124,7 @@ def test_new_files_validate_as_written(tmp_path: Path) -> None:
     checked = run(tmp_path, "validate")
     assert checked.exit_code == 0, checked.output
     assert "ok  eval        support" in checked.output
+    assert run(tmp_path, "fmt", "--check").exit_code == 0
 
 
 def test_new_suite_asks_which_agent_when_it_cannot_tell(tmp_path: Path) -> None:

@@ -129,6 +129,7 @@ def _register() -> None:
         apply,
         emulator,
         evaluate,
+        fmt,
         forget,
         imports,
         pins,
@@ -143,6 +144,7 @@ def _register() -> None:
     modules: tuple[Any, ...] = (
         scaffold,
         validate,
+        fmt,
         plan,
         show,
         apply,

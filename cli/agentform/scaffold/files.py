@@ -9,6 +9,7 @@ from pathlib import Path
 
 from agentform.errors import UserError
 from agentform.kinds import BY_NAME
+from agentform.manifests.fmt import format_text
 from agentform.manifests.schemas import KEY_PATTERN, KINDS, schema_text
 from agentform.scaffold import sample
 
@@ -44,12 +45,12 @@ def render(template: str, **values: str) -> str:
 def agent_file(key: str, *, name: str, description: str, system: str) -> NewFile:
     body = _indent(system, 2).rstrip("\n")
     text = render("agent.yaml", key=key, name=name, description=description, system=body)
-    return NewFile(Path("agents") / f"{key}.yaml", text)
+    return NewFile(Path("agents") / f"{key}.yaml", format_text(text, "agent"))
 
 
 def environment_file(key: str, *, name: str, description: str) -> NewFile:
     text = render("environment.yaml", key=key, name=name, description=description)
-    return NewFile(Path("environments") / f"{key}.yaml", text)
+    return NewFile(Path("environments") / f"{key}.yaml", format_text(text, "environment"))
 
 
 def suite_file(key: str, *, agent: str, environment: str, prompt: str, cases: str) -> NewFile:
@@ -61,7 +62,7 @@ def suite_file(key: str, *, agent: str, environment: str, prompt: str, cases: st
         prompt=_indent(prompt, 2).lstrip(" ").rstrip("\n"),
         cases=cases.rstrip("\n"),
     )
-    return NewFile(Path("evals") / f"{key}.yaml", text)
+    return NewFile(Path("evals") / f"{key}.yaml", format_text(text, "eval"))
 
 
 def init_files(*, sample_estate: bool) -> list[NewFile]:
