@@ -13,6 +13,7 @@ import click
 from agentform.cli.app import App
 from agentform.cli.options import target_option
 from agentform.cli.progress import Progress
+from agentform.cli.refresh import apply_refresh
 from agentform.errors import GateRefusedError, UserError
 from agentform.render.style import OUTCOME_MARKS
 
@@ -52,6 +53,12 @@ if TYPE_CHECKING:
     "on the agent's eval suites; a regression leaves it unpinned (exit 3).",
 )
 @click.option(
+    "--refresh-only",
+    is_flag=True,
+    help="Write the server's values into the manifests (accept changes made outside "
+    "agentform); the server and pins.yaml are not touched.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
@@ -70,6 +77,7 @@ def apply(
     parallelism: int,
     force: bool,
     gate: bool,
+    refresh_only: bool,
     fmt: str,
 ) -> None:
     """Create and update what the plan says, and record the pins.
@@ -96,11 +104,17 @@ def apply(
       agentform apply --auto-approve --gate   # ... and refuse regressions
       agentform plan --out plan.json && agentform apply plan.json
       agentform apply --auto-approve --format json > applied.json
+      agentform apply --refresh-only       # accept what was changed on the server
     """
     app: App = ctx.obj
     if planfile is not None and targets:
         raise UserError("--target cannot be combined with a saved plan (it keeps its own targets)")
     project = app.project()  # manifest errors before anything heavy is imported
+    if refresh_only:
+        if planfile is not None or gate or prune or fmt != "text":
+            raise UserError("--refresh-only takes no PLANFILE, --gate, --prune or --format json")
+        apply_refresh(app, project, auto_approve, targets)
+        return
     to_stderr = fmt == "json"
     with app.remote(project.workspace_id, sessions=gate) as remote:  # and missing credentials
         from agentform.apply.run import ApplyOptions, check_safe

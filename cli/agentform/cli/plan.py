@@ -9,6 +9,8 @@ import click
 from agentform.cli.app import App
 from agentform.cli.options import format_option, target_option
 from agentform.cli.progress import Progress
+from agentform.cli.refresh import plan_refresh
+from agentform.errors import UserError
 from agentform.render import Format
 
 EXIT_CHANGES = 2
@@ -27,6 +29,12 @@ EXIT_CHANGES = 2
     help="Exit 2 when there are changes (0 when none, 1 on error).",
 )
 @target_option("Plan")
+@click.option(
+    "--refresh-only",
+    is_flag=True,
+    help="Show how the manifests would change to accept the server's values (see `apply "
+    "--refresh-only`), instead of how the server would change.",
+)
 @click.pass_context
 def plan(
     ctx: click.Context,
@@ -34,6 +42,7 @@ def plan(
     fmt: Format,
     detailed_exitcode: bool,
     targets: tuple[str, ...],
+    refresh_only: bool,
 ) -> None:
     """Show what `apply` would change on the server, without changing anything.
 
@@ -47,9 +56,15 @@ def plan(
       agentform plan
       agentform plan --format markdown > plan.md
       agentform plan --out plan.json --detailed-exitcode
+      agentform plan --refresh-only        # what was changed on the server
     """
     app: App = ctx.obj
+    if refresh_only and out is not None:
+        raise UserError("--out saves a plan for the server; --refresh-only changes no server")
     project = app.project()  # manifest errors before anything heavy is imported
+    if refresh_only:
+        plan_refresh(ctx, app, project, fmt, detailed_exitcode, targets)
+        return
     with (
         Progress.start(app, "Reading the server"),
         app.remote(project.workspace_id) as remote,  # and missing credentials

@@ -90,7 +90,7 @@ def format_file(path: Path, kind: str) -> Formatted:
 
 def format_text(text: str, kind: str | None) -> str:
     """`text` formatted; `kind` None keeps the top-level field order."""
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     data = yaml.load(text)
     if data is None:
         return text
@@ -148,7 +148,7 @@ def _split_trailing(lines: list[str], *, last: bool) -> tuple[list[str], list[st
     return lines[:cut], lines[cut:]
 
 
-def _yaml() -> Any:
+def round_trip_yaml() -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML()
