@@ -124,9 +124,10 @@ def eval_cmd(
     """
     project = app.project()
     from agentform.evals.render import render_comparison
-    from agentform.evals.workflow import evaluate
 
     with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar(app) as progress:
+        from agentform.evals.workflow import evaluate
+
         comparison = evaluate(
             project,
             remote,
@@ -187,10 +188,11 @@ def promote(
     project = app.project()
     suite = suite or project.suite_for(key)
     from agentform.evals.render import render_comparison
-    from agentform.evals.workflow import promote as promote_pin
 
-    options = _options(tolerance, concurrency, repeats)
     with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar(app) as progress:
+        from agentform.evals.workflow import promote as promote_pin
+
+        options = _options(tolerance, concurrency, repeats)
         done = promote_pin(project, remote, key, to, suite, options, progress)
     if done.comparison is None:
         click.echo(f"{key} is already pinned to v{done.pinned}; nothing to promote.")

@@ -29,9 +29,9 @@ def pin(app: App, key: str, version: int | None, latest: bool) -> None:
     if (version is None) == (not latest):
         raise UserError("give a VERSION or --latest (one of them)")
     project = app.project()
-    from agentform.pins.move import move_pin
-
     with app.remote(project.workspace_id) as remote:
+        from agentform.pins.move import move_pin
+
         move = move_pin(project, remote, key, version)
     before = f"v{move.from_version}" if move.from_version else "unpinned"
     note = "" if move.written else " (already pinned there; pins.yaml unchanged)"
