@@ -63,7 +63,7 @@ def test_init_writes_schemas_ci_and_pre_commit(tmp_path: Path) -> None:
     assert workflows == ["agentform-apply.yml", "agentform-pins-check.yml", "agentform-plan.yml"]
     hooks = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     ids = [h["id"] for h in hooks["repos"][0]["hooks"]]
-    assert ids == ["agentform-validate", "agentform-pins-check-offline"]
+    assert ids == ["agentform-validate", "agentform-pins-check-offline", "agentform-fmt"]
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
