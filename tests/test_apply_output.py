@@ -7,13 +7,14 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from agentform.cli import main
 from agentform.cli.app import App
 from agentform.cli.progress import Progress
 from agentform.render.applied import SUMMARY_PATTERN
-from tests.cli_helpers import agentform
+from tests.cli_helpers import agentform, cli_env
 from tests.estate import edit_prompt
 
 
@@ -84,3 +85,37 @@ def test_apply_in_a_pipe_shows_no_progress(estate: Path, emulator_url: str) -> N
 def test_no_colour_in_a_pipe_even_without_no_color() -> None:
     result = CliRunner().invoke(main, ["--dir", "/nonexistent", "validate"])
     assert "\033[" not in result.output
+
+
+def test_colour_on_a_terminal_unless_no_color_or_the_flag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    terminal = _Terminal()
+    app = App(Path(), Path("pins.yaml"), None, local=False, debug=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert app.color_on(terminal) and not app.color_on(io.StringIO())
+    flagged = App(Path(), Path("pins.yaml"), None, local=False, debug=False, no_color=True)
+    assert not flagged.color_on(terminal)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not app.color_on(terminal)
+
+
+def test_errors_validate_and_status_share_the_palette(
+    estate: Path, emulator_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentform.cli import root
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(App, "color_on", lambda self, stream: not self.no_color)
+    app = App(Path(), Path("pins.yaml"), None, local=False, debug=False)
+    assert root._paint_errors("a.yaml:1:1: x\nError: 1 problem found", app) == (
+        "a.yaml:1:1: x\n\033[31;1mError:\033[0m 1 problem found"
+    )
+    ok = CliRunner().invoke(main, ["--dir", str(estate), "validate"], color=True)
+    assert "\033[32mok \033[0m agent" in ok.output
+    assert agentform(estate, emulator_url, "apply", "--auto-approve").exit_code == 0
+    env = {**cli_env(emulator_url), "NO_COLOR": ""}
+    status = CliRunner().invoke(main, ["--dir", str(estate), "status"], env=env, color=True)
+    assert "\033[32msynced\033[0m" in status.output
+    plain = CliRunner().invoke(main, ["--dir", str(estate), "validate", "--no-color"], color=True)
+    assert "\033[" not in plain.output

@@ -96,3 +96,26 @@ def test_refresh_only_without_changes_or_confirmation(estate: Path, emulator_url
     (estate / "agents" / "triage.prompt.md").write_text("Other.\n", encoding="utf-8")
     refused = agentform(estate, emulator_url, "plan", "--refresh-only", "--out", "p.json")
     assert refused.exit_code == 1 and "--refresh-only changes no server" in refused.output
+
+
+def test_an_inline_prompt_is_refreshed_inline_and_a_new_manifest_is_skipped(
+    estate: Path, emulator_url: str, client: Any
+) -> None:
+    from tests.estate import write
+
+    (estate / "evals" / "triage.yaml").unlink()
+    path = write(
+        estate,
+        "agents/helper.yaml",
+        "# mine\nname: helper\nmodel: claude-sonnet-4-6\nsystem: You help.\n",
+    )
+    assert agentform(estate, emulator_url, "apply", "--auto-approve").exit_code == 0
+    helper = pins.load(estate / "pins.yaml").agents["helper"].id
+    client.beta.agents.update(helper, version=1, system="You help.\nKindly.")
+    write(estate, "agents/later.yaml", "name: later\nmodel: claude-sonnet-4-6\nsystem: Soon.\n")
+    result = agentform(estate, emulator_url, "apply", "--refresh-only", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "agent later: not on the server (yet): nothing to accept" in result.output
+    assert path.read_text(encoding="utf-8") == (
+        "# mine\nname: helper\nmodel: claude-sonnet-4-6\nsystem: |-\n  You help.\n  Kindly.\n"
+    )
