@@ -68,7 +68,18 @@ def _imported_modules(*argv: str, cwd: Path) -> list[str]:
     return list(modules)
 
 
-@pytest.mark.parametrize("argv", [("--help",), ("validate",), ("schema", "agent")])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--help",),
+        ("validate",),
+        ("validate", "--format", "json"),
+        ("schema", "agent"),
+        ("init", "fresh"),
+        ("new", "agent", "extra"),
+        ("fmt", "--check"),
+    ],
+)
 def test_fast_paths_do_not_import_the_sdk_or_the_server(
     tmp_path: Path, argv: tuple[str, ...]
 ) -> None:

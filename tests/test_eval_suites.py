@@ -55,7 +55,8 @@ def test_validate_lists_suites_and_skips_the_responder_rules(tmp_path: Path) -> 
     code, output = validate(estate)
     assert code == 0, output
     assert "ok  eval        triage               " in output and "(20 cases)" in output
-    assert "responder" not in output
+    assert "eval        responder" not in output  # checked as responder rules instead
+    assert "responder.yaml (0 rules)" in output
 
 
 def test_validate_reports_every_suite_problem_with_its_line(tmp_path: Path) -> None:
@@ -92,6 +93,13 @@ def test_validate_reports_every_suite_problem_with_its_line(tmp_path: Path) -> N
     broken, shape = estate / "evals" / "broken.yaml", estate / "evals" / "shape.yaml"
     assert output.splitlines() == [
         f"{broken}:1:1: agent: no agent manifest 'triag' (agents/triag.yaml; known: triage)",
+        # the schema's errors do not hide the semantic ones: one pass reports everything
+        f"{broken}:3:1: prompt: invalid template: expected '}}' before end of string; "
+        "write {{ and }} for literal braces",
+        f"{broken}:4:26: scoring.fields: only used with method: json",
+        f"{broken}:6:43: cases[0].expected: invalid regular expression: "
+        "missing ), unterminated subpattern at position 0",
+        f"{broken}:7:6: cases[1].id: duplicate case id 'a' (first on line 6)",
         f"{broken}:7:23: cases[1].expected: expected a string, got an object",
         f"{shape}:2:1: environment: no environment manifest 'nowhere' "
         "(environments/nowhere.yaml; known: default)",
@@ -99,7 +107,7 @@ def test_validate_reports_every_suite_problem_with_its_line(tmp_path: Path) -> N
         f"{shape}:7:43: cases[0].expected: expected an object, got a string",
         f"{shape}:7:62: cases[0].extra: unknown field; expected one of: expected, id, input, label",
         f"{shape}:8:13: cases[1].label: is not allowed ('overall' names the report's total row)",
-        "Error: 7 problems found",
+        "Error: 11 problems found",
     ]
 
 
@@ -171,3 +179,24 @@ def test_scalars_in_inputs_become_text_and_fill_the_template(tmp_path: Path) -> 
     suite = load_suites(estate, None, None)["mini"]
     assert suite.message(suite.cases[0]) == "Ticket: 42 true {literal}"
     assert suite.scoring.ignore_case and suite.timeout_seconds == 120.0
+
+
+def test_promote_without_eval_needs_exactly_one_suite_for_the_agent(tmp_path: Path) -> None:
+    estate = copy_example(tmp_path)
+    from click.testing import CliRunner
+
+    from agentform.cli import main
+
+    def promote() -> str:
+        result = CliRunner().invoke(main, ["--dir", str(estate), "promote", "triage"])
+        assert result.exit_code == 1
+        return result.output
+
+    suite = (estate / "evals" / "triage.yaml").read_text(encoding="utf-8")
+    (estate / "evals" / "second.yaml").write_text(suite, encoding="utf-8")
+    assert "agent 'triage' has 2 eval suites (second, triage); pick one with --eval SUITE" in (
+        promote()
+    )
+    for name in ("second", "triage"):
+        (estate / "evals" / f"{name}.yaml").unlink()
+    assert "no eval suite in" in promote() and "scores agent 'triage'; pass --eval" in promote()

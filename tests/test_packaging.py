@@ -84,3 +84,15 @@ def test_console_script_validates_an_estate_from_elsewhere(installed: Path, tmp_
     out = run(installed, "agentform", "--dir", str(estate), "validate", cwd=tmp_path / "elsewhere")
     assert out.returncode == 0, out.stderr
     assert "triage" in out.stdout
+
+
+def test_init_from_the_wheel_writes_the_templates_schemas_and_ci(
+    installed: Path, tmp_path: Path
+) -> None:
+    out = run(installed, "agentform", "init", "fresh", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    fresh = tmp_path / "fresh"
+    assert (fresh / ".github" / "workflows" / "agentform-plan.yml").is_file()
+    assert (fresh / "schemas" / "agent.schema.json").is_file()
+    checked = run(installed, "agentform", "--dir", str(fresh), "validate", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr

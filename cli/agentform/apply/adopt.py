@@ -11,7 +11,7 @@ failed are removed again.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,7 @@ def import_objects(
     pins: Pins,
     remote: Remote,
     objects: Iterable[tuple[ServerObject, str | None]],
+    progress: Callable[[Imported], None] = lambda imported: None,
 ) -> list[Imported]:
     targets = _targets(root, pins, list(objects))
     store = PinStore(pins_path)
@@ -74,6 +75,7 @@ def import_objects(
     for target in targets:
         done.append(_import_one(root, remote, target))
         store.change([_pinned(done[-1], target)])
+        progress(done[-1])
     return done
 
 

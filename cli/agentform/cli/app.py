@@ -7,7 +7,7 @@ import sys
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from agentform.manifests.project import Project
@@ -23,6 +23,7 @@ class App:
     workspace_id: str | None
     local: bool
     debug: bool
+    no_color: bool = False
 
     @property
     def state_dir(self) -> Path:
@@ -40,7 +41,7 @@ class App:
 
         project = load_project(self.root, self.pins_path, self.workspace_id)
         for warning in project.estate.warnings:
-            click.echo(f"warning: {warning.describe()}", err=True)
+            click.echo(f"{self.paint_err('warning:', 'yellow')} {warning.describe()}", err=True)
         return project
 
     def reread_pins(self, store: PinStore) -> Pins:
@@ -49,19 +50,28 @@ class App:
 
         return in_workspace(store.read(), self.workspace_id)
 
-    def remote(self, workspace_id: str | None) -> AbstractContextManager[Remote]:
+    def remote(
+        self, workspace_id: str | None, *, sessions: bool = False
+    ) -> AbstractContextManager[Remote]:
         """The API (or the embedded emulator with --local), for the duration of a command.
 
         `workspace_id` is required on purpose: pass the project's (or the pins file's),
         which already reconciles --workspace-id with the workspace the pins record.
+        `sessions`: the command runs sessions, so --local loads the responder rules
+        (commands that only read and write agents never depend on that file).
+        Missing credentials are reported before the SDK is imported.
         """
+        from agentform.remote.credentials import require_credentials
+
+        if not self.local:
+            require_credentials()
         from agentform.remote.client import connect
 
         local_dir = self.state_dir if self.local else None
         return connect(
             local_dir=local_dir,
             workspace_id=workspace_id or self.workspace_id,
-            responder=self.responder_file,
+            responder=self.responder_file if sessions else None,
         )
 
     @property
@@ -70,10 +80,26 @@ class App:
         path = self.root / "evals" / "responder.yaml"
         return path if self.local and path.is_file() else None
 
+    def color_on(self, stream: TextIO) -> bool:
+        """Colours on a terminal, unless --no-color or NO_COLOR (https://no-color.org)."""
+        if self.no_color or os.environ.get("NO_COLOR"):
+            return False
+        return stream.isatty()
+
     @property
     def color(self) -> bool:
-        """Colours on a terminal, unless NO_COLOR is set (https://no-color.org)."""
-        return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        return self.color_on(sys.stdout)
+
+    def paint(self, text: str, *styles: str) -> str:
+        """`text` in a style of the shared palette, on stdout when it is a colour terminal."""
+        from agentform.render.style import Paint
+
+        return Paint(self.color)(text, *styles)
+
+    def paint_err(self, text: str, *styles: str) -> str:
+        from agentform.render.style import Paint
+
+        return Paint(self.color_on(sys.stderr))(text, *styles)
 
     @property
     def interactive(self) -> bool:

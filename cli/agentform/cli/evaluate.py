@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ import click
 
 from agentform.cli.app import App
 from agentform.cli.options import format_option
+from agentform.cli.progress import Progress
 from agentform.errors import GateRefusedError
 from agentform.evals.render import Format
 
@@ -122,11 +122,12 @@ def eval_cmd(
       agentform eval triage --candidate 3 --baseline 1 --repeat 5
       agentform eval triage --format markdown --out eval.md
     """
-    from agentform.evals.render import render_comparison
-    from agentform.evals.workflow import evaluate
-
     project = app.project()
-    with app.remote(project.workspace_id) as remote, _progress_bar() as progress:
+    from agentform.evals.render import render_comparison
+
+    with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar(app) as progress:
+        from agentform.evals.workflow import evaluate
+
         comparison = evaluate(
             project,
             remote,
@@ -155,7 +156,10 @@ def eval_cmd(
     help="Version to pin.",
 )
 @click.option(
-    "--eval", "suite", required=True, metavar="SUITE", help="The eval suite that decides."
+    "--eval",
+    "suite",
+    metavar="SUITE",
+    help="The eval suite that decides.  [default: the agent's only suite]",
 )
 @_gate_options
 @click.pass_obj
@@ -163,13 +167,14 @@ def promote(
     app: App,
     key: str,
     to: str,
-    suite: str,
+    suite: str | None,
     tolerance: float,
     repeats: int | None,
     concurrency: int,
 ) -> None:
     """Move KEY's pin to a new version only if it does not regress on SUITE.
 
+    SUITE defaults to the agent's eval suite when it has exactly one.
     Scores the version (--to) against the pinned one, like `eval`. When the
     gate passes, the pin moves and its entry in pins.yaml records the
     evidence (suite, both versions' scores, tolerance, when). On a regression
@@ -177,15 +182,17 @@ def promote(
 
     \b
     Example:
-      agentform promote triage --eval triage
+      agentform promote triage                # its only eval suite decides
       agentform promote triage --to 3 --eval triage --tolerance 0.05
     """
-    from agentform.evals.render import render_comparison
-    from agentform.evals.workflow import promote as promote_pin
-
     project = app.project()
-    options = _options(tolerance, concurrency, repeats)
-    with app.remote(project.workspace_id) as remote, _progress_bar() as progress:
+    suite = suite or project.suite_for(key)
+    from agentform.evals.render import render_comparison
+
+    with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar(app) as progress:
+        from agentform.evals.workflow import promote as promote_pin
+
+        options = _options(tolerance, concurrency, repeats)
         done = promote_pin(project, remote, key, to, suite, options, progress)
     if done.comparison is None:
         click.echo(f"{key} is already pinned to v{done.pinned}; nothing to promote.")
@@ -235,16 +242,17 @@ def run(
     """
     from agentform import pins as pinsfile
     from agentform.manifests.project import in_workspace
-    from agentform.remote.sessions import run_once
 
     pins = in_workspace(pinsfile.load(app.pins_path), app.workspace_id)
     params = pins.session_params(key, environment)
+    from agentform.remote.sessions import run_once
+
     agent = params["agent"]
 
     def started(session_id: str) -> None:
         click.echo(f"Session {session_id} on {key} v{agent['version']}", err=True)
 
-    with app.remote(pins.workspace_id) as remote:
+    with app.remote(pins.workspace_id, sessions=True) as remote:
         turn = run_once(
             remote, params, message, timeout=timeout, keep=keep, on_start=started, on_event=_show
         )
@@ -271,27 +279,15 @@ def _options(tolerance: float, concurrency: int, repeats: int | None) -> EvalOpt
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Callable[[int, int, RunResult], None]]:
-    """A progress bar on stderr, drawn from the runs' progress callback."""
-    bars: list[Any] = []
+def _progress_bar(app: App) -> Iterator[Callable[[int, int, RunResult], None]]:
+    """The shared progress line on stderr (a terminal only), fed by the runs' callback."""
+    with Progress.start(app, "Evaluating") as progress:
 
-    def update(done: int, total: int, result: RunResult) -> None:
-        if not bars:
-            bar = click.progressbar(
-                length=total,
-                label="Evaluating",
-                file=sys.stderr,
-                show_eta=False,
-                item_show_func=lambda r: r and f"{r.case_id} v{r.version}: {r.status}",
-            )
-            bars.append(bar.__enter__())
-        bars[0].update(1, result)
+        def update(done: int, total: int, result: RunResult) -> None:
+            progress.total = total
+            progress.advance(done - progress.done)
 
-    try:
         yield update
-    finally:
-        if bars:
-            bars[0].__exit__(None, None, None)
 
 
 COMMANDS = [eval_cmd, promote, run]

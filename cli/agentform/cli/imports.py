@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from agentform.cli.app import App
+from agentform.cli.progress import Progress
 from agentform.errors import UserError
 from agentform.remote.state import KindName
+
+if TYPE_CHECKING:
+    from agentform.apply.adopt import Imported
+    from agentform.pins.model import Pins
+    from agentform.remote.client import Remote
+    from agentform.remote.state import ServerObject
 
 CONSENT = (
     "Importing marks each object with agentform.key so agentform manages it from now on; "
@@ -42,7 +51,7 @@ def import_(ctx: click.Context, everything: bool) -> None:
         raise UserError(
             "name what to import: `import agent ID`, `import environment ID`, or `import --all`"
         )
-    _run(ctx.obj, None)
+    run_import(ctx.obj, None)
 
 
 @import_.command()
@@ -56,7 +65,7 @@ def agent(app: App, agent_id: str, key: str | None) -> None:
     Example:
       agentform import agent agent_011CZkYpogX7uDKUyvBTophP --key triage
     """
-    _run(app, ("agent", agent_id, key))
+    run_import(app, ("agent", agent_id, key))
 
 
 @import_.command()
@@ -70,33 +79,44 @@ def environment(app: App, environment_id: str, key: str | None) -> None:
     Example:
       agentform import environment env_011CZkZ9X2dpNyB7HsEFoRfW --key default
     """
-    _run(app, ("environment", environment_id, key))
+    run_import(app, ("environment", environment_id, key))
 
 
-def _run(app: App, one: tuple[KindName, str, str | None] | None) -> None:
-    from agentform.apply.adopt import import_objects, unmarked
+def run_import(app: App, one: tuple[KindName, str, str | None] | None) -> None:
     from agentform.manifests.project import in_workspace
     from agentform.pins.fileformat import load_or_empty
-    from agentform.remote.state import ServerObject
 
     # No load_project here: adopting an account usually starts from an empty estate.
     pins = in_workspace(load_or_empty(app.pins_path), app.workspace_id)
-    with app.remote(pins.workspace_id) as remote:
-        objects: list[tuple[ServerObject, str | None]]
-        if one is None:
-            objects = [(obj, None) for obj in unmarked(remote, app.root, pins)]
-        else:
-            kind, object_id, key = one
-            objects = [(remote.retrieve(kind, object_id), key)]
+    with Progress.start(app, "Importing") as progress, app.remote(pins.workspace_id) as remote:
+        from agentform.apply.adopt import import_objects
+
+        objects = _objects(app, pins, remote, one)
         if not objects:
-            click.echo("nothing to import: every live object is already managed")
+            progress.echo("nothing to import: every live object is already managed")
             return
-        click.echo(CONSENT)
-        done = import_objects(app.root, app.pins_path, pins, remote, objects)
-    for item in done:
-        files = f"{item.manifest}" + (f" + {item.prompt}" if item.prompt else "")
-        version = f" v{item.version}" if item.version else ""
-        click.echo(f"imported {item.kind} {item.id} as {item.key}: {files}, pinned{version}")
+        progress.echo(CONSENT)
+        progress.total = len(objects)
+
+        def imported(item: Imported) -> None:
+            files = f"{item.manifest}" + (f" + {item.prompt}" if item.prompt else "")
+            version = f" v{item.version}" if item.version else ""
+            done = app.paint("imported", "green")
+            progress.echo(f"{done} {item.kind} {item.id} as {item.key}: {files}, pinned{version}")
+            progress.advance()
+
+        import_objects(app.root, app.pins_path, pins, remote, objects, imported)
+
+
+def _objects(
+    app: App, pins: Pins, remote: Remote, one: tuple[KindName, str, str | None] | None
+) -> list[tuple[ServerObject, str | None]]:
+    from agentform.apply.adopt import unmarked
+
+    if one is None:
+        return [(obj, None) for obj in unmarked(remote, app.root, pins)]
+    kind, object_id, key = one
+    return [(remote.retrieve(kind, object_id), key)]
 
 
 COMMANDS = [import_]

@@ -26,12 +26,12 @@ def pin(app: App, key: str, version: int | None, latest: bool) -> None:
       agentform pin triage 1          # roll back to version 1
       agentform pin triage --latest   # and forward again
     """
-    from agentform.pins.move import move_pin
-
     if (version is None) == (not latest):
         raise UserError("give a VERSION or --latest (one of them)")
     project = app.project()
     with app.remote(project.workspace_id) as remote:
+        from agentform.pins.move import move_pin
+
         move = move_pin(project, remote, key, version)
     before = f"v{move.from_version}" if move.from_version else "unpinned"
     note = "" if move.written else " (already pinned there; pins.yaml unchanged)"
@@ -68,9 +68,9 @@ def check(app: App, offline: bool) -> None:
       agentform pins check
       agentform pins check --offline
     """
+    project = app.project()
     from agentform.pins.check import check_offline, check_online, locate
 
-    project = app.project()
     problems = check_offline(project)
     if not offline:
         with app.remote(project.workspace_id) as remote:

@@ -8,7 +8,9 @@ import click
 
 from agentform.cli.app import App
 from agentform.cli.options import format_option, prune_option, target_option
-from agentform.errors import BrokenPinsError
+from agentform.cli.progress import Progress
+from agentform.cli.refresh import plan_refresh
+from agentform.errors import BrokenPinsError, UserError
 from agentform.render import Format
 
 EXIT_CHANGES = 2
@@ -28,6 +30,12 @@ EXIT_CHANGES = 2
 )
 @target_option("Plan")
 @prune_option
+@click.option(
+    "--refresh-only",
+    is_flag=True,
+    help="Show how the manifests would change to accept the server's values (see `apply "
+    "--refresh-only`), instead of how the server would change.",
+)
 @click.pass_context
 def plan(
     ctx: click.Context,
@@ -36,6 +44,7 @@ def plan(
     detailed_exitcode: bool,
     targets: tuple[str, ...],
     prune: bool,
+    refresh_only: bool,
 ) -> None:
     """Show what `apply` would change on the server, without changing anything.
 
@@ -54,16 +63,26 @@ def plan(
       agentform plan
       agentform plan --format markdown > plan.md
       agentform plan --out plan.json --detailed-exitcode
+      agentform plan --refresh-only        # what was changed on the server
     """
-    from agentform.plan import saved as planfile
-    from agentform.plan.saved import Scope
-    from agentform.render import render_plan
-    from agentform.workflow import make_plan
-
     app: App = ctx.obj
-    project = app.project()
-    with app.remote(project.workspace_id) as remote:
+    if refresh_only and out is not None:
+        raise UserError("--out saves a plan for the server; --refresh-only changes no server")
+    project = app.project()  # manifest errors before anything heavy is imported
+    if refresh_only:
+        plan_refresh(ctx, app, project, fmt, detailed_exitcode, targets)
+        return
+    with (
+        Progress.start(app, "Reading the server"),
+        app.remote(project.workspace_id) as remote,  # and missing credentials
+    ):
+        from agentform.plan.saved import Scope
+        from agentform.workflow import make_plan
+
         planned = make_plan(project, remote, Scope(targets, prune))
+    from agentform.plan import saved as planfile
+    from agentform.render import render_plan
+
     click.echo(render_plan(planned.plan, fmt, color=app.color and fmt == "text"), nl=False)
     if planned.plan.errors:
         raise BrokenPinsError(planned.plan)

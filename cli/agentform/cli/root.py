@@ -7,13 +7,13 @@ import sys
 import threading
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import click
 
 from agentform import __version__
 from agentform.cli.app import App
+from agentform.cli.globalopts import attach, global_options, single_dash_hint, start
 from agentform.errors import AgentformError
 
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -32,13 +32,13 @@ class AgentformGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except AgentformError as exc:
-            _report(exc, debug=_debug(ctx))
+            _report(exc, _app(ctx))
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            _report(exc, debug=_debug(ctx))
+            _report(exc, _app(ctx))
             ctx.exit(EXIT_ERROR)
 
     def main(
@@ -51,8 +51,14 @@ class AgentformGroup(click.Group):
     ) -> Any:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _terminate)
+        argv = list(args) if args is not None else sys.argv[1:]
         try:
-            code = super().main(args, prog_name, complete_var, False, **extra)
+            code = super().main(argv, prog_name, complete_var, False, **extra)
+        except click.NoSuchOption as exc:
+            hint = single_dash_hint(argv, exc)
+            shown = click.UsageError(hint, exc.ctx) if hint is not None else exc
+            shown.show()
+            code = EXIT_ERROR
         except click.ClickException as exc:
             exc.show()
             code = EXIT_ERROR
@@ -65,98 +71,65 @@ class AgentformGroup(click.Group):
         sys.exit(code)
 
 
-def _workspace_id(value: str | None) -> str | None:
-    """An empty --workspace-id is an unset CI variable, not "the default workspace"."""
-    if value is not None and not value.strip():
-        raise click.BadParameter(
-            "is empty (an unset variable in CI?); give an ID, or leave the option off to use "
-            "the workspace the pins file records (or the default one)"
-        )
-    return value
-
-
 def _terminate(signum: int, frame: object) -> None:
     """SIGTERM (a CI cancel, `kill`) stops a command the way Ctrl+C does."""
     raise KeyboardInterrupt
 
 
-def _debug(ctx: click.Context) -> bool:
-    app = ctx.find_object(App)
-    return bool(app and app.debug)
+def _app(ctx: click.Context) -> App | None:
+    return ctx.find_object(App)
 
 
-def _report(exc: BaseException, *, debug: bool) -> None:
+def _report(exc: BaseException, app: App | None) -> None:
+    debug = bool(app and app.debug)
     if debug:
         click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
     if isinstance(exc, AgentformError):
-        click.echo(exc.render(), err=True)
-        return
-    click.echo(f"Error: unexpected error: {type(exc).__name__}: {exc}", err=True)
-    if not debug:
-        click.echo("Run again with --debug for the traceback.", err=True)
+        text = exc.render()
+    else:
+        text = f"Error: unexpected error: {type(exc).__name__}: {exc}"
+        if not debug:
+            text += "\nRun again with --debug for the traceback."
+    click.echo(_paint_errors(text, app), err=True)
 
 
-@click.group(cls=AgentformGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--dir",
-    "root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The estate: holds agents/, environments/, evals/ and pins.yaml.",
+def _paint_errors(text: str, app: App | None) -> str:
+    """`Error:` in red on a colour terminal, like every other failure agentform shows."""
+    if app is None or not app.color_on(sys.stderr):
+        return text
+    label = app.paint_err("Error:", "red", "bold")
+    return "\n".join(
+        label + line[len("Error:") :] if line.startswith("Error:") else line
+        for line in text.split("\n")
+    )
+
+
+@click.group(
+    cls=AgentformGroup,
+    params=global_options(),
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.option(
-    "--pins",
-    "pins_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The pins file to read and write.  [default: DIR/pins.yaml]",
-)
-@click.option(
-    "--workspace-id",
-    default=None,
-    metavar="ID",
-    callback=lambda ctx, param, value: _workspace_id(value),
-    help="Workspace to act on (sent as the SDK's workspace_id).",
-)
-@click.option(
-    "--local",
-    is_flag=True,
-    help="Use the embedded emulator (state in DIR/.agentform/); no API key needed.",
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(__version__, "--version", prog_name="agentform")
 @click.pass_context
-def main(
-    ctx: click.Context,
-    root: Path,
-    pins_path: Path | None,
-    workspace_id: str | None,
-    local: bool,
-    debug: bool,
-) -> None:
+def main(ctx: click.Context, /, **given: Any) -> None:
     """Terraform for Claude Managed Agents.
 
     YAML manifests in agents/ and environments/ describe the desired state;
     `plan` diffs them against the server, `apply` converges it and records in
     pins.yaml which agent version every caller uses. Rolling back is reverting
-    pins.yaml.
+    pins.yaml. Start a new estate with `agentform init`.
 
     Credentials come the SDK's way (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL);
-    --local runs everything against the embedded emulator instead.
+    --local runs everything against the embedded emulator instead. The
+    options below may also follow the command (`agentform plan --local`).
 
     \b
     Example:
+      agentform init && agentform --local apply --auto-approve
       agentform validate
-      agentform --local plan
+      agentform plan --local
     """
-    ctx.obj = App(
-        root=root,
-        pins_path=pins_path if pins_path is not None else root / "pins.yaml",
-        workspace_id=workspace_id,
-        local=local,
-        debug=debug,
-    )
+    ctx.obj = start(ctx, given)
 
 
 def _register() -> None:
@@ -165,27 +138,36 @@ def _register() -> None:
         apply,
         emulator,
         evaluate,
+        fmt,
+        forget,
         imports,
         pins,
         plan,
+        scaffold,
         schema,
+        show,
         status,
         validate,
     )
 
     modules: tuple[Any, ...] = (
+        scaffold,
         validate,
+        fmt,
         plan,
+        show,
         apply,
         status,
         pins,
         imports,
+        forget,
         evaluate,
         schema,
         emulator,
     )
     for module in modules:
         for command in module.COMMANDS:
+            attach(command)
             main.add_command(command)
 
 

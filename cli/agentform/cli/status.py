@@ -7,6 +7,8 @@ import json
 import click
 
 from agentform.cli.app import App
+from agentform.cli.progress import Progress
+from agentform.render.style import STATE_COLORS
 
 
 @click.command()
@@ -33,23 +35,29 @@ def status(app: App, fmt: str) -> None:
       agentform status
       agentform status --format json | jq '.[] | select(.state != "synced")'
     """
-    from agentform.plan.status import build_status
-    from agentform.workflow import read_state
-
     project = app.project()
-    with app.remote(project.workspace_id) as remote:
+    from agentform.plan.status import build_status
+
+    with (
+        Progress.start(app, "Reading the server"),
+        app.remote(project.workspace_id) as remote,
+    ):
+        from agentform.workflow import read_state  # the SDK: only once credentials are there
+
         rows = build_status(project.estate, read_state(project, remote), project.pins)
     if fmt == "json":
         click.echo(json.dumps([row.to_json() for row in rows], indent=2))
         return
-    click.echo(f"{'KIND':<12} {'KEY':<20} {'ID':<34} {'PINNED':>6} {'LATEST':>6}  STATE")
+    header = f"{'KIND':<12} {'KEY':<20} {'ID':<34} {'PINNED':>6} {'LATEST':>6}  STATE"
+    click.echo(app.paint(header, "bold"))
     for row in rows:
         pinned = f"v{row.pinned_version}" if row.pinned_version else "-"
         latest = f"v{row.latest_version}" if row.latest_version else "-"
         detail = f"  ({row.detail})" if row.detail else ""
         ident = row.id or "-"
         columns = f"{row.kind:<12} {row.key:<20} {ident:<34} {pinned:>6} {latest:>6}"
-        click.echo(f"{columns}  {row.state}{detail}")
+        state = app.paint(row.state, STATE_COLORS.get(row.state, "bold"))
+        click.echo(f"{columns}  {state}{detail}")
 
 
 COMMANDS = [status]

@@ -1,10 +1,16 @@
-"""`agentform validate`: every manifest and the pins file, offline."""
+"""`agentform validate`: every manifest, eval suite, the responder rules and pins.yaml, offline."""
 
 from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
 
 import click
 
 from agentform.cli.app import App
+
+if TYPE_CHECKING:
+    from agentform.manifests.validation import Validation
 
 
 @click.command()
@@ -13,8 +19,16 @@ from agentform.cli.app import App
     is_flag=True,
     help="Make warnings errors (a model id the SDK does not know, say a typo).",
 )
-@click.pass_obj
-def validate(app: App, strict: bool) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: {valid, problems: [{path, line, column, field, message}], warnings, files}.",
+)
+@click.pass_context
+def validate(ctx: click.Context, strict: bool, fmt: str) -> None:
     """Check every manifest, eval suite and pins.yaml; no server call.
 
     Reports every problem (not only the first) as `path:line:col: field:
@@ -24,7 +38,8 @@ def validate(app: App, strict: bool) -> None:
     mcp_toolset, server names are unique per kind, agentform's metadata keys
     are reserved; in eval suites (evals/*.yaml but responder.yaml), the agent
     and environment keys exist, every {placeholder} has an input, case ids
-    are unique, regexes compile.
+    are unique, regexes compile; and evals/responder.yaml, the rules `--local`
+    sessions answer with.
 
     A model id the SDK does not know is a warning with a did-you-mean (new
     models ship faster than SDKs); --strict makes every warning an error.
@@ -32,21 +47,39 @@ def validate(app: App, strict: bool) -> None:
     \b
     Example:
       agentform validate
-      agentform validate --strict
+      agentform validate --strict --format json
       agentform --dir estates/prod --pins pins.prod.yaml validate
     """
     from agentform.errors import ManifestErrors
+    from agentform.manifests.validation import validate_estate, validation_to_json
 
-    project = app.project()
-    if strict and project.estate.warnings:
-        raise ManifestErrors(project.estate.warnings)
-    for manifest in project.estate:
-        click.echo(f"ok  {manifest.kind:<11} {manifest.key:<20} {manifest.path}")
-    for suite in project.suites.values():
+    app: App = ctx.obj
+    result = validate_estate(app.root, app.pins_path, app.workspace_id)
+    if strict:
+        result = result.strict()
+    if fmt == "json":
+        click.echo(json.dumps(validation_to_json(result, app.pins_path), indent=2))
+        ctx.exit(0 if result.valid else 1)
+    for warning in result.warnings:
+        click.echo(f"{app.paint_err('warning:', 'yellow')} {warning.describe()}", err=True)
+    if not result.valid:
+        raise ManifestErrors(result.problems)
+    _report_ok(app, result)
+
+
+def _report_ok(app: App, result: Validation) -> None:
+    assert result.project is not None
+    ok = app.paint("ok ", "green")
+    for manifest in result.project.estate:
+        click.echo(f"{ok} {manifest.kind:<11} {manifest.key:<20} {manifest.path}")
+    for suite in result.project.suites.values():
         cases = f"{len(suite.cases)} case{'s' if len(suite.cases) != 1 else ''}"
-        click.echo(f"ok  {'eval':<11} {suite.name:<20} {suite.path} ({cases})")
-    pins = project.pins
-    state = "ok " if app.pins_path.exists() else "new"
+        click.echo(f"{ok} {'eval':<11} {suite.name:<20} {suite.path} ({cases})")
+    if result.responder is not None:
+        rules = f"{result.responder_rules} rule{'s' if result.responder_rules != 1 else ''}"
+        click.echo(f"{ok} {'responder':<11} {'':<20} {result.responder} ({rules})")
+    pins = result.project.pins
+    state = ok if app.pins_path.exists() else app.paint("new", "cyan")
     click.echo(f"{state} {'pins':<11} {'':<20} {app.pins_path} ({pins.describe()})")
 
 

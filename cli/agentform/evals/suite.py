@@ -113,9 +113,9 @@ def _load_one(
     errors.extend(found)
     errors.extend(_check_keys(data, source, "agent", agents))
     errors.extend(_check_keys(data, source, "environment", environments))
+    errors.extend(_check(data, source))  # beside the schema's errors: one pass reports all
     if found:
-        return None  # the checks below rely on the schema's shape
-    errors.extend(_check(data, source))
+        return None  # _build relies on the schema's shape
     return _build(name, path, data)
 
 
@@ -150,22 +150,51 @@ def _text(value: Any) -> str:
 
 
 def _check(data: dict[str, Any], source: Source) -> list[ManifestError]:
-    """What the schema cannot say: the template, unique ids, fields, regexes."""
+    """What the schema cannot say: the template, unique ids, fields, regexes.
+
+    Reads the data defensively: it runs beside the schema check, which reports wrong
+    shapes, so that one pass reports every problem in the file.
+    """
     errors: list[ManifestError] = []
-    placeholders = _placeholders(data["prompt"], source, errors)
-    scoring = data["scoring"]
-    if scoring.get("fields") and scoring["method"] != "json":
+    prompt = data.get("prompt")
+    placeholders = _placeholders(prompt, source, errors) if isinstance(prompt, str) else set()
+    scoring = _dict(data.get("scoring"))
+    if scoring.get("fields") and scoring.get("method", "json") != "json":
         errors.append(source.error(("scoring", "fields"), "only used with method: json"))
     first_line: dict[str, int] = {}
-    for index, case in enumerate(data["cases"]):
-        at = ("cases", index)
-        errors.extend(_duplicate_id(case["id"], at, source, first_line))
-        for name in sorted(placeholders - set(case.get("input") or {})):
-            where = (*at, "input") if "input" in case else at
-            message = f"missing input {name!r}: the prompt uses {{{name}}}"
-            errors.append(source.error(where, message))
-        errors.extend(_check_expected(scoring, case["expected"], (*at, "expected"), source))
+    cases = _list(data.get("cases"))
+    for index, case in enumerate(cases):
+        if isinstance(case, dict):
+            errors.extend(
+                _check_case(case, ("cases", index), placeholders, scoring, source, first_line)
+            )
     return errors
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _check_case(
+    case: dict[str, Any],
+    at: tuple[str | int, ...],
+    placeholders: set[str],
+    scoring: dict[str, Any],
+    source: Source,
+    first_line: dict[str, int],
+) -> Iterator[ManifestError]:
+    if isinstance(case.get("id"), str):
+        yield from _duplicate_id(case["id"], at, source, first_line)
+    inputs = _dict(case.get("input"))
+    for name in sorted(placeholders - set(inputs)):
+        where = (*at, "input") if "input" in case else at
+        yield source.error(where, f"missing input {name!r}: the prompt uses {{{name}}}")
+    if "expected" in case:
+        yield from _check_expected(scoring, case["expected"], (*at, "expected"), source)
 
 
 def _placeholders(prompt: str, source: Source, errors: list[ManifestError]) -> set[str]:
@@ -198,13 +227,15 @@ def _duplicate_id(
 def _check_expected(
     scoring: dict[str, Any], expected: Any, at: tuple[str | int, ...], source: Source
 ) -> Iterator[ManifestError]:
-    if scoring["method"] == "json":
-        for name in scoring.get("fields", ()):
-            if name not in expected:
+    method = scoring.get("method")
+    if method == "json" and isinstance(expected, dict):
+        fields = _list(scoring.get("fields"))
+        for name in fields:
+            if isinstance(name, str) and name not in expected:
                 yield source.error(at, f"missing field {name!r} named in scoring.fields")
         if not expected:
             yield source.error(at, "expected no fields: give at least one field to compare")
-    elif scoring["method"] == "regex":
+    elif method == "regex" and isinstance(expected, str):
         try:
             re.compile(expected)
         except re.error as exc:

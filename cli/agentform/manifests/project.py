@@ -26,6 +26,19 @@ class Project:
             raise LookupKeyError(kind="eval suite", key=name, known=list(self.suites), where=where)
         return self.suites[name]
 
+    def suite_for(self, agent: str) -> str:
+        """The name of the one eval suite that scores `agent` (for `promote` without --eval)."""
+        names = sorted(name for name, suite in self.suites.items() if suite.agent == agent)
+        if len(names) == 1:
+            return names[0]
+        where = self.estate.root / "evals"
+        if not names:
+            raise UserError(f"no eval suite in {where} scores agent {agent!r}; pass --eval SUITE")
+        raise UserError(
+            f"agent {agent!r} has {len(names)} eval suites ({', '.join(names)}); "
+            "pick one with --eval SUITE"
+        )
+
     @property
     def workspace_id(self) -> str | None:
         """The workspace every call goes to: --workspace-id, else the pins file's own."""

@@ -107,7 +107,8 @@ def _explain_union(
     by_branch: dict[int, list[ValidationError]] = defaultdict(list)
     for sub in error.context:
         by_branch[int(sub.relative_schema_path[0])].append(sub)
-    fitting = [i for i in sorted(by_branch) if not any(_wrong_kind(e) for e in by_branch[i])]
+    tags = _discriminators([_resolve(b, root) for b in _parts(error)[1]])
+    fitting = [i for i in sorted(by_branch) if not any(_wrong_kind(e, tags) for e in by_branch[i])]
     if len(fitting) == 1:
         for sub in by_branch[fitting[0]]:
             yield from _explain(sub, root)
@@ -122,12 +123,29 @@ def _explain_union(
     yield from _no_branch_fits(error, root, at)
 
 
-def _wrong_kind(error: ValidationError) -> bool:
+def _discriminators(branches: list[dict[str, Any]]) -> set[str]:
+    """Properties every branch of a union pins to a constant: `type`, or `name` for the
+    toolset's per-tool configs. A mismatch there means "another branch", not an error."""
+    tags = {"type"}
+    keyed = [b.get("properties", {}) for b in branches if b.get("type") == "object"]
+    if keyed:
+        shared = set.intersection(*(set(p) for p in keyed))
+        tags |= {name for name in shared if all("const" in p[name] for p in keyed)}
+    return tags
+
+
+def _tag_in(instance: Any, tags: set[str]) -> str:
+    """The discriminator to talk about: `type`, unless the value names another one."""
+    given = sorted(t for t in tags if isinstance(instance, dict) and t in instance)
+    return "type" if "type" in given or not given else given[0]
+
+
+def _wrong_kind(error: ValidationError, tags: set[str]) -> bool:
     """True when the error says the value is a different kind of thing than this branch."""
     path = list(error.relative_path)
     if not path and error.validator in ("type", "const", "enum"):
         return True
-    return path == ["type"] and error.validator in ("const", "enum")
+    return len(path) == 1 and path[0] in tags and error.validator in ("const", "enum")
 
 
 def _no_branch_fits(
@@ -135,14 +153,15 @@ def _no_branch_fits(
 ) -> Iterator[tuple[FieldPath, str]]:
     _, alternatives, instance, _ = _parts(error)
     branches = [_resolve(b, root) for b in alternatives]
-    tags = [b.get("properties", {}).get("type", {}).get("const") for b in branches]
+    tag = _tag_in(instance, _discriminators(branches))
+    tags = [b.get("properties", {}).get(tag, {}).get("const") for b in branches]
     if isinstance(instance, dict) and all(tags):
-        got = instance.get("type")
+        got = instance.get(tag)
         expected = ", ".join(repr(t) for t in tags)
         if got is None:
-            yield (*at, "type"), f"required field is missing (one of {expected})"
+            yield (*at, tag), f"required field is missing (one of {expected})"
         else:
-            yield (*at, "type"), f"unknown type {got!r}; expected one of {expected}"
+            yield (*at, tag), f"unknown {tag} {got!r}; expected one of {expected}"
         return
     allowed = [v for b in branches if _same_type(b, instance) for v in _values(b)]
     if allowed:

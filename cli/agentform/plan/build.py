@@ -251,24 +251,39 @@ class _KindPlanner:
     def _made_from_manifest(
         self, same: Change, latest: ServerObject, pin: Pin | None, desired: object
     ) -> Change | None:
-        """A newer, unpinned version made from exactly this manifest: finish it or hold."""
+        """A newer, unpinned version that already is this manifest: finish or hold.
+
+        Pinned by the next apply when pins.yaml records an intent to get there (an
+        interrupted apply; a pin that follows what it uses); otherwise held: a rollback
+        in effect, or a version made on the server whose content the manifest accepted.
+        """
         if not self.of.versioned or pin is None or pin.id != latest.id:
             return None
-        if latest.version == pin.version or latest.applied_digest != same.marker:
+        if latest.version == pin.version:
             return None
         actual = self.of.actual(latest.data)
         if resolve_wildcards(desired, actual) != actual:
-            return None  # the marker says so, but its content changed since: not the same
+            return None
         data = {"pinned_version": pin.version, "latest_version": latest.version}
         intent = self.all_pins.intent(self.of.plural, same.key)
-        if intent is None or intent.digest != same.marker or intent.base != pin.version:
-            message = f"held: rolled back to v{pin.version}; v{latest.version} matches the manifest"
+        ours = latest.applied_digest == same.marker
+        if intent is None or not ours or intent.digest != same.marker or intent.base != pin.version:
+            message = f"held: pinned v{pin.version}; v{latest.version} matches the manifest"
+            if ours:
+                message = (
+                    f"held: rolled back to v{pin.version}; v{latest.version} matches the manifest"
+                )
             self._note(same.key, "held", message, data)
             return same
-        reason = (
-            f"v{latest.version} was made from this manifest by an apply that did not record its pin"
-        )
-        self._note(same.key, "unfinished", reason, data)
+        if intent.cause == "follows":
+            reason = f"it follows what it uses: v{latest.version} uses today's pins"
+            self._note(same.key, "follows", reason, data)
+        else:
+            reason = (
+                f"v{latest.version} was made from this manifest by an apply that did not "
+                "record its pin"
+            )
+            self._note(same.key, "unfinished", reason, data)
         return replace(same, action="pin", reason=reason, digest=digest(actual))
 
     def _older_version(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agentform.plan.fielddiff import FieldChange
 from agentform.plan.model import Change, Drift, Plan
+from agentform.render.style import ACTION_COLORS, Paint
 from agentform.render.values import (
     DRIFT_LABELS,
     DRIFT_TITLE,
@@ -17,27 +18,11 @@ from agentform.render.values import (
     text_diff,
 )
 
-_COLORS = {"green": 32, "red": 31, "yellow": 33, "magenta": 35, "cyan": 36, "bold": 1, "dim": 2}
-_ACTION_COLOR = {
-    "create": "green",
-    "update": "yellow",
-    "replace": "magenta",
-    "pin": "cyan",
-    "archive": "red",
-}
 _FIELD = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow")}
 
 
-class _Paint:
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def __call__(self, text: str, color: str) -> str:
-        return f"\033[{_COLORS[color]}m{text}\033[0m" if self.enabled and text else text
-
-
 def render_text(plan: Plan, *, color: bool = False) -> str:
-    paint = _Paint(color)
+    paint = Paint(color)
     lines: list[str] = []
     if plan.drift:
         lines += [paint(DRIFT_TITLE, "bold"), ""]
@@ -58,17 +43,17 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _change(change: Change, paint: _Paint) -> list[str]:
+def _change(change: Change, paint: Paint) -> list[str]:
     symbol = SYMBOLS[change.action]
     ident = f" {change.id}" if change.id else ""
     title = f"  {symbol} {change.kind} {change.key} ({change.name}){ident}: {headline(change)}"
-    lines = [paint(title, _ACTION_COLOR.get(change.action, "bold"))]
+    lines = [paint(title, ACTION_COLORS.get(change.action, "bold"))]
     for field in change.fields:
         lines += _field(field, paint, created=change.action == "create")
     return lines
 
 
-def _drift(drift: Drift, paint: _Paint) -> list[str]:
+def _drift(drift: Drift, paint: Paint) -> list[str]:
     lines = [paint(f"  ~ {drift.kind} {drift.key} {drift.id}", "magenta")]
     for field in drift.fields:
         lines += _field(field, paint, created=False, labels=DRIFT_LABELS)
@@ -77,7 +62,7 @@ def _drift(drift: Drift, paint: _Paint) -> list[str]:
 
 def _field(
     field: FieldChange,
-    paint: _Paint,
+    paint: Paint,
     *,
     created: bool,
     labels: tuple[str, str] = PLAN_LABELS,
