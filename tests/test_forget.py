@@ -42,7 +42,9 @@ def test_forget_an_environment_whose_manifest_is_already_gone(
     _applied(estate, emulator_url)
     env_id = pins.load(estate / "pins.yaml").environments["default"].id
     (estate / "environments" / "default.yaml").unlink()
-    assert plan_json(estate, emulator_url)["summary"]["deferred"] == 1  # an archive, only with --prune
+    assert (
+        plan_json(estate, emulator_url)["summary"]["deferred"] == 1
+    )  # an archive, only with --prune
     result = agentform(estate, emulator_url, "forget", "default")
     assert result.exit_code == 0, result.output
     env = client.beta.environments.retrieve(env_id)
