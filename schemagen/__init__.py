@@ -21,7 +21,12 @@ from typing import Any
 
 from typing_extensions import is_typeddict
 
-from agentform.manifests.schemas import KEY_PATTERN, KINDS, METADATA_RESERVED_PREFIX, USER_METADATA_KEYS
+from agentform.manifests.schemas import (
+    KEY_PATTERN,
+    KINDS,
+    METADATA_RESERVED_PREFIX,
+    USER_METADATA_KEYS,
+)
 from schemagen.own import Schema, document, eval_schema, pins_schema
 
 _SDK_ONLY_PARAMS = ("betas", "workspace_id")
