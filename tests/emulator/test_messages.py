@@ -105,9 +105,7 @@ def test_a_batch_answers_every_request_at_half_the_tier(url: str, make_client: A
     assert first.message.usage.service_tier == "batch"
 
 
-def test_batch_requests_are_checked_and_unknown_batches_are_404(
-    url: str, make_client: Any
-) -> None:
+def test_batch_requests_are_checked_and_unknown_batches_are_404(url: str, make_client: Any) -> None:
     client = make_client(url, max_retries=0)
     good = {"model": HAIKU, "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
     twice = [{"custom_id": "a", "params": good}, {"custom_id": "a", "params": good}]
