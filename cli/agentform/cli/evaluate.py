@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,10 @@ from agentform.errors import EvalInconclusiveError, GateRefusedError, UserError
 
 if TYPE_CHECKING:
     from agentform.evals.compare import Comparison
+    from agentform.evals.plan_eval import PlanEval
+    from agentform.manifests.project import Project
+    from agentform.plan.model import Plan
+    from agentform.remote.client import Remote
     from agentform.remote.sessions import SessionEvent
 
 REPORT_FORMATS = ("text", "markdown", "json", "html")
@@ -140,6 +145,32 @@ def raise_for_gate(comparison: Comparison, what: str) -> None:
     if decision.refused:
         raise GateRefusedError(f"{what}: {decision.reason}")
     raise EvalInconclusiveError(f"{what}: {decision.reason} (--on-inconclusive fail)")
+
+
+@dataclass(frozen=True)
+class PlanEvals:
+    """`plan --eval`'s comparisons, rendered under the plan; the gates decide the exit."""
+
+    evals: tuple[PlanEval, ...]
+
+    def render(self, fmt: str) -> str:
+        from agentform.evals.plan_eval import render_plan_evals
+
+        return render_plan_evals(self.evals, fmt)
+
+    def raise_for_gates(self) -> None:
+        for item in self.evals:
+            if item.comparison is not None:
+                raise_for_gate(item.comparison, f"plan --eval: {item.suite}")
+
+
+def plan_evals(app: App, project: Project, remote: Remote, plan: Plan) -> PlanEvals:
+    from agentform.cli.eval_options import gate_defaults
+    from agentform.evals.plan_eval import evaluate_plan
+
+    with progress_callbacks(app) as callbacks:
+        found = evaluate_plan(project, remote, plan, gate_defaults(app), callbacks)
+    return PlanEvals(tuple(found))
 
 
 @click.command()

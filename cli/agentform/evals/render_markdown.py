@@ -9,13 +9,14 @@ from agentform.evals.render import cell, difference, miss, money
 from agentform.evals.results import OVERALL
 
 ICONS = {"passed": "✅", "inconclusive": "⚠️"}
+MAX_MISSES = 40  # a pull-request comment stays readable (and under GitHub's size limit)
 
 
 def markdown(c: Comparison, level: int = 3) -> Iterator[str]:
     decision = c.decision
     icon = ICONS.get(decision.outcome, "❌") if decision.passed else "❌"
-    who = " vs ".join(s.name for s in (*c.scores[1:], c.baseline)) if not c.same_version else ""
-    title = f"{who} (baseline {c.baseline.name})" if who else c.baseline.name
+    candidates = ", ".join(s.name for s in c.scores[1:])
+    title = f"{candidates} vs {c.baseline.name}" if candidates else c.baseline.name
     yield f"{'#' * level} {icon} Eval `{c.suite}`: {title}"
     yield ""
     yield from _table(c)
@@ -43,7 +44,10 @@ def markdown(c: Comparison, level: int = 3) -> Iterator[str]:
         yield ""
         yield f"<details><summary>{len(misses)} wrong answers and errors</summary>"
         yield ""
-        yield from (f"- {r.subject} `{r.case_id}`: {miss(r).split(': ', 1)[1]}" for r in misses)
+        for r in misses[:MAX_MISSES]:
+            yield f"- {r.subject} `{r.case_id}`: {miss(r).split(': ', 1)[1][:300]}"
+        if len(misses) > MAX_MISSES:
+            yield f"- ... and {len(misses) - MAX_MISSES} more (`agentform eval --format html`)"
         yield ""
         yield "</details>"
 
