@@ -70,6 +70,7 @@ class Comparison:
     judge: JudgeSpend = field(default_factory=JudgeSpend)
     sessions: int = 0  # sessions made (cached runs made none)
     seconds: float = 0.0
+    inputs: Mapping[str, str] = field(default_factory=dict)  # case id -> the message sent
 
     @property
     def baseline(self) -> VersionScore:

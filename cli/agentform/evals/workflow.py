@@ -133,6 +133,7 @@ def compare(
         judge=output.judge,
         sessions=output.sessions,
         seconds=round(time.monotonic() - started, 2),
+        inputs={case.id: suite.message(case) for case in suite.cases},
     )
 
 
