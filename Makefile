@@ -46,6 +46,7 @@ bench: sync
 	$(BIN)/python bench/emulator.py
 	$(BIN)/python bench/plan_scale.py
 	$(BIN)/python bench/eval_concurrency.py
+	$(BIN)/python bench/eval_scale.py
 
 # Report (never fail) when the newest anthropic SDK on the registry would change schemas/.
 sdk-drift: $(UV)

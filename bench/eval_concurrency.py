@@ -66,9 +66,7 @@ def _bench(scratch: Path, latency: int, concurrencies: list[int]) -> dict[int, f
         for concurrency in concurrencies:
             admin.reset(url)
             started = time.perf_counter()
-            found = evaluate(
-                project, remote, "triage", "2", "1", EvalOptions(concurrency=concurrency), _quiet
-            )
+            found = evaluate(project, remote, "triage", ["1", "2"], EvalOptions(concurrency))
             wall = time.perf_counter() - started
             sessions = len(found.candidate.results) + len(found.baseline.results)
             requests = sum(admin.counters(url).values())
@@ -87,10 +85,6 @@ def _estate(scratch: Path) -> Path:
 def _apply(estate: Path, remote: Remote) -> None:
     planned = make_plan(load_project(estate, estate / "pins.yaml"), remote)
     run_apply(planned, remote, ApplyOptions(), lambda outcome: None)
-
-
-def _quiet(done: int, total: int, result: object) -> None:
-    return None
 
 
 def _arguments() -> argparse.Namespace:

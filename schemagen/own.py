@@ -58,7 +58,7 @@ def eval_schema() -> Schema:
     return document(
         {
             "type": "object",
-            "required": ["agent", "environment", "prompt", "scoring", "cases"],
+            "required": ["agent", "environment", "prompt", "cases"],
             "additionalProperties": False,
             "properties": {
                 "description": {"type": "string", "description": "What this suite checks."},
@@ -92,6 +92,7 @@ def eval_schema() -> Schema:
                     "wrong answer.",
                 },
                 "cases": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/Case"}},
+                **_gate_properties(),
             },
             "if": {
                 "required": ["scoring"],
@@ -100,8 +101,13 @@ def eval_schema() -> Schema:
                 },
             },
             "then": _expected({"type": "object", "minProperties": 1}),
-            "else": _expected({"type": "string"}),
-            "$defs": {"Scoring": _scoring(), "Case": _case()},
+            "else": {"if": {"required": ["scoring"]}, "then": _expected({"type": "string"})},
+            "$defs": {
+                "Scoring": _scoring(),
+                "Case": _case(),
+                "Grader": _grader(),
+                "Price": _price(),
+            },
         },
         title="agentform eval suite (evals/<name>.yaml)",
         description="A labelled test set for one agent: `agentform eval`, `agentform promote "
@@ -147,7 +153,7 @@ def _case() -> Schema:
     scalar = {"type": ["string", "number", "boolean"]}
     return {
         "type": "object",
-        "required": ["id", "label", "expected"],
+        "required": ["id", "label"],
         "additionalProperties": False,
         "properties": {
             "id": {
@@ -172,9 +178,168 @@ def _case() -> Schema:
             },
             "expected": {
                 "description": "json scoring: a mapping of field -> expected value; otherwise "
-                "the expected text (exact, contains) or a regular expression (regex)."
+                "the expected text (exact, contains) or a regular expression (regex). "
+                "Graders without a value of their own compare with it."
+            },
+            "graders": {
+                "type": "array",
+                "items": {"$ref": "#/$defs/Grader"},
+                "description": "This case's own graders, beside the suite's.",
             },
         },
+    }
+
+
+def _gate_properties() -> Schema:
+    """What a suite holds candidates to, beside its cases."""
+    fraction = {"type": "number", "minimum": 0, "maximum": 1}
+    percent = {
+        "oneOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"},
+        ]
+    }
+    duration = {
+        "oneOf": [
+            {"type": "number", "exclusiveMinimum": 0},
+            {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(ms|s)?\s*$"},
+        ]
+    }
+    return {
+        "graders": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/Grader"},
+            "description": "Graders every case must pass, after `scoring` (which is optional "
+            "when there are graders).",
+        },
+        "judge": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "The LLM judge of `rubric` graders (Messages API).",
+            "properties": {
+                "model": {"type": "string", "minLength": 1, "default": "claude-haiku-4-5"},
+                "repeats": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 15,
+                    "default": 1,
+                    "description": "Judge calls per reply; the majority decides.",
+                },
+                "max_tokens": {"type": "integer", "minimum": 16, "default": 512},
+                "batch": {
+                    "enum": ["auto", "always", "never"],
+                    "default": "auto",
+                    "description": "Grade through the Message Batches API (half price): "
+                    "auto does so above `batch_threshold` judge calls.",
+                },
+                "batch_threshold": {"type": "integer", "minimum": 1, "default": 200},
+            },
+        },
+        "min_accuracy": {
+            "description": "An absolute floor for the candidate: a fraction (overall), or "
+            "a mapping of label (or `overall`) -> fraction.",
+            "oneOf": [
+                fraction,
+                {"type": "object", "additionalProperties": fraction, "minProperties": 1},
+            ],
+        },
+        "budgets": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "max_cost_increase": {
+                    **percent,
+                    "description": "Largest increase of cost per run over the baseline: "
+                    "'20%' or 0.2.",
+                },
+                "max_latency_p95": {
+                    **duration,
+                    "description": "Largest p95 of a run's wall time: seconds, '30s' or '1500ms'.",
+                },
+            },
+        },
+        "statistics": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "How versions are compared (paired bootstrap over cases).",
+            "properties": {
+                "confidence": {"type": "number", "exclusiveMinimum": 0.5, "exclusiveMaximum": 1},
+                "min_effect": {
+                    **fraction,
+                    "description": "Differences smaller than this are never better or worse.",
+                },
+                "samples": {"type": "integer", "minimum": 100, "maximum": 100000},
+                "seed": {"type": "integer"},
+                "correction": {
+                    "enum": ["none", "bonferroni"],
+                    "description": "bonferroni: each label's interval at confidence "
+                    "1 - (1 - confidence) / labels, so that a false `worse` on some label "
+                    "stays as unlikely as the stated confidence says.",
+                },
+            },
+        },
+        "prices": {
+            "type": "object",
+            "additionalProperties": {"$ref": "#/$defs/Price"},
+            "description": "USD per million tokens, by model id: for models agentform has "
+            "no price for, or to override one.",
+        },
+    }
+
+
+def _grader() -> Schema:
+    kinds = list(GRADER_REQUIRES)
+    return {
+        "type": "object",
+        "required": ["type"],
+        "additionalProperties": False,
+        "properties": {
+            "type": {"enum": kinds},
+            "value": {"type": "string", "description": "equals / contains: the text."},
+            "pattern": {"type": "string", "description": "regex: searched in the reply."},
+            "expected": {"type": "object", "description": "json: field -> expected value."},
+            "fields": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "ignore_case": {"type": "boolean"},
+            "schema": {"type": "object", "description": "json_schema: the reply's schema."},
+            "function": {
+                "type": "string",
+                "pattern": FUNCTION_PATTERN,
+                "description": "python: `module:function`, the module a .py file under the "
+                "estate (`evals.checks` is evals/checks.py).",
+            },
+            "name": {"type": "string", "minLength": 1, "description": "tool_*: the tool."},
+            "input": {"type": "object", "description": "tool_*: a subset of the call's input."},
+            "rubric": {"type": "string", "minLength": 1, "description": "rubric: the criteria."},
+        },
+        "allOf": [
+            {"if": {"properties": {"type": {"const": kind}}}, "then": {"required": needed}}
+            for kind, needed in GRADER_REQUIRES.items()
+            if needed
+        ],
+    }
+
+
+FUNCTION_PATTERN = r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*$"
+GRADER_REQUIRES: dict[str, list[str]] = {
+    "json": [],
+    "equals": [],
+    "contains": [],
+    "regex": [],
+    "json_schema": ["schema"],
+    "python": ["function"],
+    "tool_called": ["name"],
+    "tool_not_called": ["name"],
+    "rubric": ["rubric"],
+}
+
+
+def _price() -> Schema:
+    rate = {"type": "number", "minimum": 0}
+    return {
+        "type": "object",
+        "required": ["input", "output"],
+        "additionalProperties": False,
+        "properties": {"input": rate, "output": rate, "cache_write": rate, "cache_read": rate},
     }
 
 

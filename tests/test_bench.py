@@ -67,3 +67,15 @@ def test_eval_concurrency_overlaps_round_trips() -> None:
     )  # fmt: skip
     walls = result["figures"]["20"]
     assert walls["1"] > walls["4"]
+
+
+def test_eval_scale_is_bound_by_round_trips_and_flat_in_memory() -> None:
+    # 40 cases x 2 versions at 20 ms, 16 at once: each session is 4 round trips (create,
+    # send, one events list: the emulator's turns end within the send, archive).
+    result = bench(
+        "eval_scale.py", "--cases", "40", "--latency-ms", "20", "--concurrency", "16",
+        "--memory-cases", "40", "80", "--target", "floor_ratio=5",
+    )  # fmt: skip
+    timing = result["figures"]["timing"]
+    assert timing["sessions"] == 80
+    assert timing["round_trips"] == 4 * 80 + 2  # and the two versions looked up once each

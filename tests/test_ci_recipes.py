@@ -180,6 +180,8 @@ def test_plan_recipe_posts_a_plan_with_its_marker(repo: Path, env: dict[str, str
     assert "exit-code=2" in Path(env["GITHUB_OUTPUT"]).read_text(encoding="utf-8")
     plan = (repo / "plan.md").read_text(encoding="utf-8")
     assert MARKER in plan and "triage" in plan
+    # plan --eval: a first apply creates the agent, so there is nothing pinned to score yet
+    assert "- `triage` (triage): not scored, a new agent: nothing pinned yet" in plan
     assert job.outcome("Post or update the plan comment") == "third-party"
 
 

@@ -36,14 +36,17 @@ def url(_responder_emulator: str) -> str:
     return _responder_emulator
 
 
-def rows(output: str) -> dict[str, tuple[str, str, str, str]]:
-    """label -> (baseline cell, candidate cell, delta, mark) from the text report's table."""
+def rows(output: str) -> dict[str, tuple[str, str, str, str, str]]:
+    """label -> (baseline cell, candidate cell, delta, interval, verdict) from the text table."""
     found = re.findall(
-        r"^  (\S+)\s+(\d+\.\d%\s+\d+/\d+)\s+(\d+\.\d%\s+\d+/\d+)\s+([+-]\d+\.\d)\s*(\S*)$",
+        r"^  (\S+)\s+(\d+\.\d%\s+\d+/\d+)\s+(\d+\.\d%\s+\d+/\d+)\s+([+-]\d+\.\d) "
+        r"(\[[+-]\d+\.\d, [+-]\d+\.\d\])\s+(\w+)$",
         output,
         re.M,
     )
-    return {label: (" ".join(b.split()), " ".join(c.split()), d, m) for label, b, c, d, m in found}
+    return {
+        label: (" ".join(b.split()), " ".join(c.split()), d, i, v) for label, b, c, d, i, v in found
+    }
 
 
 def sessions(client: Any) -> list[Any]:
@@ -58,8 +61,12 @@ def test_the_tutorial_story(estate: Path, url: str, make_client: Any) -> None:
     # v1 routes every ticket as labelled.
     first = agentform(estate, url, "eval", "triage")
     assert first.exit_code == 0, first.output
-    assert "candidate v1 vs baseline v1; 20 cases x 1 run, 20 sessions" in first.output
-    assert rows(first.output)["overall"] == ("100.0% 20/20", "100.0% 20/20", "+0.0", "")
+    assert (
+        "v1 (the same version as baseline and candidate: scored once); 20 cases x 1 run, "
+        "20 sessions (0 runs from the cache)" in first.output
+    )
+    assert "  overall       100.0%  20/20" in first.output
+    assert "Gate passed (inconclusive)" in first.output
 
     # v2 appends the tutorial's rule: apply --gate makes v2 but leaves the pin on v1.
     with (estate / "agents" / "triage.prompt.md").open("a", encoding="utf-8") as prompt:
@@ -67,8 +74,8 @@ def test_the_tutorial_story(estate: Path, url: str, make_client: Any) -> None:
     gated = agentform(estate, url, "apply", "--auto-approve", "--gate")
     assert gated.exit_code == 3, gated.output
     assert (
-        "GATE  agent triage: v2 created, not pinned: triage: v2 regresses against v1"
-        in gated.output
+        "GATE  agent triage: v2 created, not pinned: triage: v2 is worse than v1: billing "
+        "100.0% -> 40.0% (-60.0 pts, interval -100.0 pts to -20.0 pts)" in gated.output
     )
     assert (
         "Apply refused by the eval gate: 0 created, 0 updated, 0 replaced, 0 pinned, "
@@ -79,20 +86,26 @@ def test_the_tutorial_story(estate: Path, url: str, make_client: Any) -> None:
     agent_id = pins.load(estate / "pins.yaml").agents["triage"].id
     assert client.beta.agents.retrieve(agent_id).version == 2
 
-    # eval shows billing dropping, per team, for both versions.
+    # eval shows billing worse, its interval below 0; the other teams unchanged.
     report = agentform(
         estate, url, "eval", "triage", "--candidate", "latest", "--baseline", "pinned"
     )
     assert report.exit_code == 3, report.output
     table = rows(report.output)
-    assert table["billing"] == ("100.0% 5/5", "40.0% 2/5", "-60.0", "REGRESSION")
-    assert table["overall"] == ("100.0% 20/20", "85.0% 17/20", "-15.0", "REGRESSION")
+    assert table["billing"] == (
+        "100.0% 5/5", "40.0% 2/5", "-60.0", "[-100.0, -20.0]", "worse"
+    )  # fmt: skip
+    assert table["overall"][:3] == ("100.0% 20/20", "85.0% 17/20", "-15.0")
+    assert table["overall"][4] == "inconclusive"  # 3 of 20 cases: the overall interval has 0
     assert all(
-        table[team] == ("100.0% 5/5", "100.0% 5/5", "+0.0", "")
+        table[team] == ("100.0% 5/5", "100.0% 5/5", "+0.0", "[+0.0, +0.0]", "inconclusive")
         for team in TEAMS
         if team != "billing"
     )
     assert report.output.count("[billing] wrong: team: expected 'billing', got 'api-platform'") == 3
+    assert "Gate REFUSED (worse): v2 is worse than v1: billing" in report.output
+    assert "20 sessions (40 runs from the cache)" not in report.output
+    assert "0 sessions (40 runs from the cache)" in report.output  # apply --gate ran both
 
     # promote refuses and leaves pins.yaml untouched.
     refused = agentform(estate, url, "promote", "triage", "--eval", "triage")
@@ -100,9 +113,10 @@ def test_the_tutorial_story(estate: Path, url: str, make_client: Any) -> None:
     assert "pins.yaml unchanged (triage stays on v1)" in refused.output
     assert (estate / "pins.yaml").read_text(encoding="utf-8") == v1_pins
 
-    # Every session an eval made is archived: 20 + 40 (apply) + 40 (eval) + 40 (promote).
+    # Every session an eval made is archived: 20 (eval v1) + 20 (apply --gate: v2; v1 was
+    # cached); the eval and promote after it made none.
     made = sessions(client)
-    assert len(made) == 140 and all(s.archived_at is not None for s in made)
+    assert len(made) == 40 and all(s.archived_at is not None for s in made)
     assert list(client.beta.sessions.list()) == []
     assert {(s.agent.version, s.metadata["agentform.suite"]) for s in made} == {
         (1, "triage"),
@@ -118,9 +132,14 @@ def test_the_tutorial_story(estate: Path, url: str, make_client: Any) -> None:
     assert pins.load(estate / "pins.yaml").agents["triage"].version == 1
     assert client.beta.agents.retrieve(agent_id).version == 2
 
-    # A non-regressing v3 made elsewhere: promote moves the pin and records the evidence.
+    # A v3 made elsewhere that changes nothing the rules key on: inconclusive, which
+    # passes by default; promote moves the pin and records the evidence.
     current = client.beta.agents.retrieve(agent_id, version=1)
     client.beta.agents.update(agent_id, version=2, system=current.system + "Be concise.\n")
+    strict = agentform(estate, url, "promote", "triage", "--on-inconclusive", "fail")
+    assert strict.exit_code == 4, strict.output
+    assert "v3 vs v1 is inconclusive" in strict.output
+    assert pins.load(estate / "pins.yaml").agents["triage"].version == 1
     promoted = agentform(estate, url, "promote", "triage")  # its only suite decides
     assert promoted.exit_code == 0, promoted.output
     assert "Pinned triage to v3 (was v1); the evidence is recorded in" in promoted.output
@@ -159,26 +178,35 @@ def test_report_formats_out_file_and_repeats(estate: Path, url: str, make_client
     )
     assert "all cases" in result.stdout and "pass@2 100%, pass^2 100%" in result.stdout
     markdown = out.read_text(encoding="utf-8")
-    assert markdown.startswith("### ✅ Eval `triage`: candidate v1 vs baseline v1\n")
-    assert "| **overall** | 100.0% 40/40 | 100.0% 40/40 | +0.0 |  |" in markdown
+    assert markdown.startswith("### ⚠️ Eval `triage`: v1\n")
+    assert "| **overall** | 100.0% 40/40 |" in markdown
+    assert "**Gate passed (inconclusive):**" in markdown
     as_json = agentform(estate, url, "eval", "triage", "--format", "json", "--concurrency", "8")
     data = json.loads(as_json.stdout)
-    assert data["gate"] == {"passed": True, "reason": data["gate"]["reason"], "regressions": []}
+    assert data["format_version"] == 2 and data["sessions"] == 0  # all 20 runs were cached
+    assert (data["gate"]["outcome"], data["gate"]["passed"], data["gate"]["regressions"]) == (
+        "inconclusive",
+        True,
+        [],
+    )
     assert data["candidate"]["labels"]["billing"] == {
         "accuracy": 1.0,
         "runs": 5,
         "passed": 5,
         "failed": 0,
         "errors": 0,
+        "interval": [1.0, 1.0],
     }
     first = data["candidate"]["results"][0]
-    assert (first["case"], first["status"], first["archived"]) == (
+    assert (first["case"], first["status"], first["archived"], first["cached"]) == (
         "billing-usage-spike-invoice",
         "passed",
         True,
+        True,
     )
     assert json.loads(first["reply"]) == {"team": "billing", "priority": "P2"}
-    assert len(sessions(make_client(url))) == 40 + 20
+    assert first["grades"] == [{"grader": "json", "passed": True, "detail": ""}]
+    assert len(sessions(make_client(url))) == 40  # --repeat 2 ran each case twice; then cached
 
 
 def test_eval_needs_pins_and_a_suite_for_the_agent(estate: Path, url: str) -> None:

@@ -6,15 +6,9 @@ from typing import Any
 
 import pytest
 
-from agentform.evals.results import (
-    OVERALL,
-    RunResult,
-    RunStatus,
-    decide,
-    score_version,
-)
+from agentform.evals.results import RunResult, RunStatus, Subject, score_version
 from agentform.evals.scoring import parse_json_reply, score
-from agentform.evals.suite import Scoring
+from agentform.evals.suite_model import Scoring
 
 JSON = Scoring("json", ("team",))
 
@@ -90,14 +84,15 @@ CASES = [("b1", "billing"), ("b2", "billing"), ("a1", "auth"), ("a2", "auth")]
 def runs(version: int, statuses: dict[str, list[RunStatus]]) -> list[RunResult]:
     label = dict(CASES)
     return [
-        RunResult(version, case_id, label[case_id], repeat, status)
+        RunResult(f"v{version}", case_id, label[case_id], repeat, status)
         for case_id, per_case in statuses.items()
         for repeat, status in enumerate(per_case)
     ]
 
 
 def scored(version: int, **statuses: Any) -> Any:
-    return score_version(version, CASES, runs(version, statuses))
+    subject = Subject(f"v{version}", "agent_x", version, f"digest-{version}")
+    return score_version(subject, CASES, runs(version, statuses))
 
 
 def test_accuracy_counts_errors_as_not_passed_but_apart_from_wrong_answers() -> None:
@@ -108,7 +103,7 @@ def test_accuracy_counts_errors_as_not_passed_but_apart_from_wrong_answers() -> 
     assert v.labels["auth"].failed == 1 and list(v.labels) == ["auth", "billing"]
 
 
-def test_pass_at_k_and_pass_all_k_per_case_and_aggregated() -> None:
+def test_pass_at_k_pass_all_k_and_flaky_cases() -> None:
     v = scored(
         1,
         b1=["passed", "passed", "passed"],
@@ -116,51 +111,13 @@ def test_pass_at_k_and_pass_all_k_per_case_and_aggregated() -> None:
         a1=["failed", "failed", "failed"],
         a2=["passed", "passed", "error"],
     )
-    assert [(c.case_id, c.pass_at_k, c.pass_all_k) for c in v.cases] == [
-        ("b1", True, True),
-        ("b2", True, False),
-        ("a1", False, False),
-        ("a2", True, False),
+    assert [(c.case_id, c.pass_at_k, c.pass_all_k, c.flaky) for c in v.cases] == [
+        ("b1", True, True, False),
+        ("b2", True, False, True),
+        ("a1", False, False, False),
+        ("a2", True, False, True),
     ]
     assert (v.pass_at_k, v.pass_all_k) == (0.75, 0.25)
+    assert [c.case_id for c in v.flaky] == ["b2", "a2"]
     assert v.overall.runs == 12 and v.overall.accuracy == 6 / 12
-
-
-ALL_PASS = {"b1": ["passed"], "b2": ["passed"], "a1": ["passed"], "a2": ["passed"]}
-
-
-def test_the_gate_refuses_a_label_drop_even_when_overall_holds() -> None:
-    baseline = scored(1, b1=["passed"], b2=["passed"], a1=["failed"], a2=["failed"])
-    candidate = scored(2, b1=["failed"], b2=["failed"], a1=["passed"], a2=["passed"])
-    decision = decide(candidate, baseline, tolerance=0.0)
-    assert not decision.passed
-    assert [(r.label, r.baseline, r.candidate) for r in decision.regressions] == [
-        ("billing", 1.0, 0.0)
-    ]
-    assert decision.reason == (
-        "v2 regresses against v1: billing 100.0% -> 0.0% (-100.0 pts) (tolerance 0.0 pts)"
-    )
-
-
-def test_the_gate_refuses_an_overall_drop_and_names_every_regression() -> None:
-    baseline = scored(1, **ALL_PASS)
-    candidate = scored(2, b1=["error"], b2=["passed"], a1=["passed"], a2=["passed"])
-    decision = decide(candidate, baseline, tolerance=0.0)
-    assert [r.label for r in decision.regressions] == [OVERALL, "billing"]
-    assert decision.regressions[0].delta == -0.25
-
-
-def test_tolerance_allows_a_drop_up_to_it_and_not_beyond() -> None:
-    baseline = scored(1, **ALL_PASS)
-    candidate = scored(2, b1=["passed"], b2=["passed"], a1=["failed"], a2=["passed"])
-    assert not decide(candidate, baseline, tolerance=0.25).passed  # auth drops 50 points
-    assert decide(candidate, baseline, tolerance=0.5).passed  # exactly the tolerance: allowed
-    assert not decide(candidate, baseline, tolerance=0.49).passed
-
-
-def test_the_gate_passes_an_improvement_or_a_tie() -> None:
-    baseline = scored(1, b1=["failed"], b2=["passed"], a1=["passed"], a2=["passed"])
-    better = decide(scored(2, **ALL_PASS), baseline, tolerance=0.0)
-    assert better.passed and better.regressions == ()
-    assert better.reason == "v2 100.0% vs v1 75.0%: no label drops by more than 0.0 pts"
-    assert decide(baseline, baseline, tolerance=0.0).passed
+    assert [round(c.score, 3) for c in v.cases] == [1.0, 0.333, 0.0, 0.667]

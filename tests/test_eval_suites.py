@@ -105,7 +105,7 @@ def test_validate_reports_every_suite_problem_with_its_line(tmp_path: Path) -> N
         "(environments/nowhere.yaml; known: default)",
         f"{shape}:5:1: repeats: 0 is less than the minimum of 1",
         f"{shape}:7:43: cases[0].expected: expected an object, got a string",
-        f"{shape}:7:62: cases[0].extra: unknown field; expected one of: expected, id, input, label",
+        f"{shape}:7:62: cases[0].extra: unknown field; expected one of: expected, graders, id, input, label",
         f"{shape}:8:13: cases[1].label: is not allowed ('overall' names the report's total row)",
         "Error: 11 problems found",
     ]

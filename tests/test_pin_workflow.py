@@ -312,7 +312,10 @@ def test_eval_and_run_use_the_pins_file_s_workspace(
     ran = agentform(estate, emulator_url, *staging, "run", "triage", "My invoice is wrong")
     assert ran.exit_code == 0, ran.output
     evaluated = agentform(estate, emulator_url, *staging, "eval", "triage", "--concurrency", "8")
-    assert evaluated.exit_code == 0, evaluated.output  # candidate == baseline: scored once
+    # this emulator has no responder rules: every reply is its placeholder, which eval
+    # refuses to score, but only after running every case in the pins file's workspace
+    assert evaluated.exit_code == 1, evaluated.output
+    assert "every reply of v1 is the emulator's placeholder" in evaluated.output
     in_staging = make_client(
         emulator_url, default_headers={"anthropic-workspace-id": "wrkspc_staging"}
     )

@@ -94,3 +94,9 @@ class GateRefusedError(AgentformError):
     """An eval gate found a regression and refused to move a pin. Exit 3."""
 
     exit_code = 3
+
+
+class EvalInconclusiveError(AgentformError):
+    """An eval could not tell better from worse, and `--on-inconclusive fail` was asked. Exit 4."""
+
+    exit_code = 4

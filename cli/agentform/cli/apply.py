@@ -207,7 +207,7 @@ def _apply(
             force=choices.force,
             parallelism=choices.parallelism,
             policy=RetryPolicy(max_wait=choices.max_wait, on_wait=_waiting),
-            gate=_gate(planned, remote) if choices.gate else None,
+            gate=_gate(app, planned, remote) if choices.gate else None,
         )
         check_safe(plan, options)  # before asking: the answer would not matter
         if planfile is None and not choices.auto_approve:
@@ -235,10 +235,11 @@ def _confirm(app: App, *, err: bool) -> None:
         raise UserError("apply cancelled; nothing was changed")
 
 
-def _gate(planned: Planned, remote: Remote) -> Gate:
-    from agentform.evals.workflow import EvalOptions, make_gate
+def _gate(app: App, planned: Planned, remote: Remote) -> Gate:
+    from agentform.cli.eval_options import gate_defaults
+    from agentform.evals.promotion import make_gate
 
-    return make_gate(planned.project, remote, EvalOptions())
+    return make_gate(planned.project, remote, gate_defaults(app))
 
 
 def _waiting(what: str, seconds: float, why: str) -> None:

@@ -3,82 +3,44 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from agentform.cli.app import App
-from agentform.cli.options import format_option
-from agentform.cli.progress import Progress
-from agentform.errors import GateRefusedError
-from agentform.evals.render import Format
+from agentform.cli.eval_options import (
+    SUBJECT,
+    VERSION,
+    eval_options,
+    gate_options,
+    gate_values,
+    progress_callbacks,
+)
+from agentform.errors import EvalInconclusiveError, GateRefusedError, UserError
 
 if TYPE_CHECKING:
-    from agentform.evals.results import RunResult
-    from agentform.evals.workflow import EvalOptions
+    from agentform.evals.compare import Comparison
+    from agentform.evals.plan_eval import PlanEval
+    from agentform.manifests.project import Project
+    from agentform.plan.model import Plan
+    from agentform.remote.client import Remote
     from agentform.remote.sessions import SessionEvent
 
-
-class VersionRef(click.ParamType):  # type: ignore[type-arg]
-    """`latest`, `pinned` or a version number."""
-
-    name = "latest|pinned|N"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        text = str(value).strip()
-        if text in ("latest", "pinned") or (text.isdigit() and int(text) >= 1):
-            return text
-        self.fail(f"{value!r}: expected latest, pinned or a version number >= 1", param, ctx)
-
-
-VERSION = VersionRef()
-
-
-def _gate_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--tolerance, --repeat and --concurrency: shared by eval and promote."""
-    options = [
-        click.option(
-            "--tolerance",
-            type=click.FloatRange(0, 1),
-            default=0.0,
-            show_default=True,
-            help="Largest accuracy drop that is not a regression, overall or for any label "
-            "(a fraction: 0.05 allows 5 points).",
-        ),
-        click.option(
-            "--repeat",
-            "repeats",
-            type=click.IntRange(1, 100),
-            default=None,
-            metavar="K",
-            help="Runs per case and version; reports pass@K and pass^K.  "
-            "[default: the suite's repeats]",
-        ),
-        click.option(
-            "--concurrency",
-            type=click.IntRange(1, 64),
-            default=4,
-            show_default=True,
-            help="Sessions to run at once.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+REPORT_FORMATS = ("text", "markdown", "json", "html")
 
 
 @click.command("eval")
 @click.argument("suite")
 @click.option(
     "--candidate",
-    type=VERSION,
-    metavar="latest|pinned|N",
+    type=SUBJECT,
+    metavar="latest|pinned|N|manifest",
     default="latest",
     show_default=True,
-    help="Version to score.",
+    help="What to score: a version, or `manifest`: the manifest as it is in the working "
+    "tree, on a scratch agent (no new version of the agent; archived afterwards).",
 )
 @click.option(
     "--baseline",
@@ -88,8 +50,22 @@ def _gate_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Version to compare with.",
 )
-@_gate_options
-@format_option
+@click.option(
+    "--versions",
+    metavar="A,B,...",
+    help="Several at once (columns), e.g. 3,4,5 or pinned,latest,manifest: the first is the "
+    "baseline the others are compared with. Replaces --candidate and --baseline.",
+)
+@gate_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a pull request, json for machines, html for "
+    "people (one self-contained file).",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -98,51 +74,103 @@ def _gate_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.pass_obj
 def eval_cmd(
     app: App,
+    /,
     suite: str,
     candidate: str,
     baseline: str,
-    tolerance: float,
-    repeats: int | None,
-    concurrency: int,
-    fmt: Format,
+    versions: str | None,
+    fmt: str,
     out: Path | None,
+    **values: Any,
 ) -> None:
-    """Score two versions of an agent on the eval suite evals/SUITE.yaml.
+    """Score versions of an agent on the eval suite evals/SUITE.yaml, and compare them.
 
-    Every case runs in its own session pinned to the version, on the suite's
-    pinned environment; the reply (the last agent.message) is scored, and the
-    session archived. Reports accuracy per label and overall for both versions,
-    with deltas; runs that time out or fail are errors, counted apart from
-    wrong answers. Exits 3 when the candidate regresses: overall or any label
-    below the baseline by more than --tolerance.
+    Every case runs in its own session pinned to the version (or, with
+    `--candidate manifest`, on a scratch agent holding the manifest as it is in
+    the working tree), on the suite's pinned environment; the reply is graded
+    and the session archived. Results are cached (.agentform/eval-cache.sqlite3):
+    a rerun makes only the sessions it has not made before.
+
+    The candidate is compared with the baseline case by case: per label and
+    overall, the accuracy difference with a bootstrap interval and a verdict,
+    better, worse or inconclusive. Exits 3 when the gate refuses (a label or
+    overall is worse, below the suite's min_accuracy, or over a cost or latency
+    budget), 4 when it is inconclusive and --on-inconclusive is fail.
 
     \b
     Example:
       agentform eval triage
-      agentform eval triage --candidate 3 --baseline 1 --repeat 5
-      agentform eval triage --format markdown --out eval.md
+      agentform eval triage --candidate manifest          # before merge
+      agentform eval triage --versions 3,4,5 --repeat 5
+      agentform eval triage --format html --out report.html
     """
     project = app.project()
-    from agentform.evals.render import render_comparison
-
-    with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar(app) as progress:
+    refs = _refs(candidate, baseline, versions)
+    shared = gate_values(values)
+    with (
+        app.remote(project.workspace_id, sessions=True) as remote,  # credentials checked first
+        progress_callbacks(app) as callbacks,
+    ):
         from agentform.evals.workflow import evaluate
 
-        comparison = evaluate(
-            project,
-            remote,
-            suite,
-            candidate,
-            baseline,
-            _options(tolerance, concurrency, repeats),
-            progress,
-        )
+        options = eval_options(app, shared)
+        comparison = evaluate(project, remote, suite, refs, options, callbacks)
+    _report(comparison, fmt, out)
+    raise_for_gate(comparison, f"eval {suite}")
+
+
+def _refs(candidate: str, baseline: str, versions: str | None) -> list[str]:
+    if not versions:
+        return [baseline, candidate]
+    refs = [SUBJECT.convert(part, None, None) for part in versions.split(",") if part.strip()]
+    if len(refs) < 2:
+        raise UserError("--versions: give at least two, the baseline first (e.g. 3,4,5)")
+    return refs
+
+
+def _report(comparison: Comparison, fmt: str, out: Path | None) -> None:
+    from agentform.evals.render import render_comparison
+
     if out is not None:
-        out.write_text(render_comparison(comparison, fmt), encoding="utf-8")
+        out.write_text(render_comparison(comparison, fmt), encoding="utf-8")  # type: ignore[arg-type]
         click.echo(f"Wrote the {fmt} report to {out}.", err=True)
-    click.echo(render_comparison(comparison, "text" if out else fmt), nl=False)
-    if not comparison.decision.passed:
-        raise GateRefusedError(f"eval {suite}: {comparison.decision.reason}")
+    click.echo(render_comparison(comparison, "text" if out else fmt), nl=False)  # type: ignore[arg-type]
+
+
+def raise_for_gate(comparison: Comparison, what: str) -> None:
+    """Exit 3 when the gate refused, 4 when it was inconclusive under a fail policy."""
+    decision = comparison.decision
+    if decision.passed:
+        return
+    if decision.refused:
+        raise GateRefusedError(f"{what}: {decision.reason}")
+    raise EvalInconclusiveError(f"{what}: {decision.reason} (--on-inconclusive fail)")
+
+
+@dataclass(frozen=True)
+class PlanEvals:
+    """`plan --eval`'s comparisons, rendered under the plan; the gates decide the exit."""
+
+    evals: tuple[PlanEval, ...]
+
+    def render(self, fmt: str) -> str:
+        from agentform.evals.plan_eval import render_plan_evals
+
+        return render_plan_evals(self.evals, fmt)
+
+    def raise_for_gates(self) -> None:
+        for item in self.evals:
+            if item.comparison is not None:
+                raise_for_gate(item.comparison, f"plan --eval: {item.suite}")
+
+
+def plan_evals(app: App, project: Project, remote: Remote, plan: Plan) -> PlanEvals:
+    from agentform.cli.eval_options import gate_defaults
+    from agentform.evals.plan_eval import evaluate_plan
+
+    with progress_callbacks(app) as callbacks:
+        found = evaluate_plan(project, remote, plan, gate_defaults(app), callbacks)
+    return PlanEvals(tuple(found))
 
 
 @click.command()
@@ -161,47 +189,44 @@ def eval_cmd(
     metavar="SUITE",
     help="The eval suite that decides.  [default: the agent's only suite]",
 )
-@_gate_options
+@gate_options
 @click.pass_obj
-def promote(
-    app: App,
-    key: str,
-    to: str,
-    suite: str | None,
-    tolerance: float,
-    repeats: int | None,
-    concurrency: int,
-) -> None:
-    """Move KEY's pin to a new version only if it does not regress on SUITE.
+def promote(app: App, /, key: str, to: str, suite: str | None, **values: Any) -> None:
+    """Move KEY's pin to a new version only if the eval gate passes on SUITE.
 
     SUITE defaults to the agent's eval suite when it has exactly one.
     Scores the version (--to) against the pinned one, like `eval`. When the
     gate passes, the pin moves and its entry in pins.yaml records the
-    evidence (suite, both versions' scores, tolerance, when). On a regression
-    it exits 3 and pins.yaml is left untouched.
+    evidence (suite, both versions' scores, min effect, when). When it
+    refuses it exits 3 (4 when inconclusive under --on-inconclusive fail) and
+    pins.yaml is left untouched.
 
     \b
     Example:
       agentform promote triage                # its only eval suite decides
-      agentform promote triage --to 3 --eval triage --tolerance 0.05
+      agentform promote triage --to 3 --eval triage --repeat 5 --on-inconclusive fail
     """
     project = app.project()
     suite = suite or project.suite_for(key)
+    shared = gate_values(values)
+    with (
+        app.remote(project.workspace_id, sessions=True) as remote,  # credentials checked first
+        progress_callbacks(app) as callbacks,
+    ):
+        from agentform.evals.promotion import promote as promote_pin
+
+        options = eval_options(app, shared)
+        done = promote_pin(project, remote, key, to, suite, options, callbacks)
     from agentform.evals.render import render_comparison
 
-    with app.remote(project.workspace_id, sessions=True) as remote, _progress_bar(app) as progress:
-        from agentform.evals.workflow import promote as promote_pin
-
-        options = _options(tolerance, concurrency, repeats)
-        done = promote_pin(project, remote, key, to, suite, options, progress)
     if done.comparison is None:
         click.echo(f"{key} is already pinned to v{done.pinned}; nothing to promote.")
         return
     click.echo(render_comparison(done.comparison, "text"), nl=False)
     if not done.moved:
-        raise GateRefusedError(
-            f"promote {key}: {done.comparison.decision.reason}; {app.pins_path} unchanged "
-            f"({key} stays on v{done.pinned})"
+        raise_for_gate(
+            done.comparison,
+            f"promote {key}: {app.pins_path} unchanged ({key} stays on v{done.pinned})",
         )
     click.echo(
         f"\nPinned {key} to v{done.candidate} (was v{done.pinned}); "
@@ -270,24 +295,6 @@ def _show(event: SessionEvent) -> None:
         click.echo(f"[tool: {event.tool_name}] {shown[:200]}")
     elif event.stop_reason is not None:
         click.echo(f"[stop: {event.stop_reason}]")
-
-
-def _options(tolerance: float, concurrency: int, repeats: int | None) -> EvalOptions:
-    from agentform.evals.workflow import EvalOptions
-
-    return EvalOptions(tolerance=tolerance, concurrency=concurrency, repeats=repeats)
-
-
-@contextmanager
-def _progress_bar(app: App) -> Iterator[Callable[[int, int, RunResult], None]]:
-    """The shared progress line on stderr (a terminal only), fed by the runs' callback."""
-    with Progress.start(app, "Evaluating") as progress:
-
-        def update(done: int, total: int, result: RunResult) -> None:
-            progress.total = total
-            progress.advance(done - progress.done)
-
-        yield update
 
 
 COMMANDS = [eval_cmd, promote, run]

@@ -11,14 +11,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException
 
-from agentform.emulator import admin_api, api, files_api, kind_admin, kind_api
+from agentform.emulator import admin_api, api, files_api, kind_admin, kind_api, messages_api
 from agentform.emulator.errors import ApiError
 from agentform.emulator.middleware import ApiMiddleware, RouteKey
 from agentform.emulator.state import Emulator
 
 log = logging.getLogger("agentform.emulator")
 _HTTP_ERRORS = {404: "not_found_error", 405: "invalid_request_error"}
-ALL_ROUTES = [*api.ROUTES, *kind_api.ROUTES, *files_api.ROUTES]
+ALL_ROUTES = [*api.ROUTES, *kind_api.ROUTES, *files_api.ROUTES, *messages_api.ROUTES]
 
 
 def create_app(em: Emulator) -> FastAPI:
@@ -33,6 +33,7 @@ def create_app(em: Emulator) -> FastAPI:
     app.include_router(api.router())
     app.include_router(kind_api.router())
     app.include_router(files_api.router())
+    app.include_router(messages_api.router())
     app.include_router(admin_api.router())
     app.include_router(kind_admin.router())
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ BETA_BY_PREFIX = {
     "/v1/skills": None,
     "/v1/files": None,  # SDK 2.16's beta.files sends no anthropic-beta unless asked
     "/v1/memory_stores": "agent-memory-2026-07-22",
+    "/v1/messages": None,  # the Messages API and Message Batches are not in beta
 }
 WORKSPACE_HEADER = "anthropic-workspace-id"
 ADMIN_PREFIX = "/_emulator/"

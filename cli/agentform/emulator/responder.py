@@ -19,6 +19,7 @@
         outputs: [{path: report.md, content: "# Report"}]  # files under /mnt/session/outputs
         hang: false                  # optional: go running and never answer
     default_reply: null              # optional; otherwise a deterministic built-in default
+    messages: []                     # optional: the Messages API's rules (message_rules.py)
 
 `rule_parts.py` parses and explains the script parts (tool uses and their permissions,
 usage, errors, outputs); `runner.py` and `turn_play.py` play them. A rule without `reply`
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from agentform.emulator.message_rules import MessageRule, parse_message_rules
 from agentform.emulator.rule_parts import (
     Output,
     ResponderError,
@@ -54,7 +56,7 @@ _WHEN_KEYS = frozenset({"agent_key", "agent_name", "agent_version", "system_cont
 _RULE_KEYS = frozenset(
     {"when", "reply", "tool_uses", "delay_ms", "hang", "usage", "error", "outputs"}
 )
-_TOP_KEYS = frozenset({"rules", "default_reply"})
+_TOP_KEYS = frozenset({"rules", "default_reply", "messages"})
 _SNIPPET = 200
 
 
@@ -109,6 +111,7 @@ class Responder:
     rules: tuple[Rule, ...] = ()
     default_reply: str | None = None
     source: str = field(default="(built-in)", compare=False)
+    messages: tuple[MessageRule, ...] = ()  # the Messages API's (message_rules.py)
 
     def respond(self, turn: Turn) -> Reply:
         for rule in self.rules:
@@ -146,7 +149,8 @@ def parse_responder(document: object, *, source: str = "(inline)") -> Responder:
         raise ResponderError(f"{source}: rules: expected a list of rules")
     parsed = tuple(_rule(rule, source, f"rules[{i}]") for i, rule in enumerate(rules))
     default = optional_str(top.get("default_reply"), source, "default_reply")
-    return Responder(rules=parsed, default_reply=default, source=source)
+    messages = parse_message_rules(top.get("messages"), source)
+    return Responder(rules=parsed, default_reply=default, source=source, messages=messages)
 
 
 def _rule(raw: object, source: str, where: str) -> Rule:

@@ -161,13 +161,15 @@ class Runner:
     def _turn_context(self, session: Json, user_event: Json) -> Turn:
         agent = session["agent"]
         stored = agents.load_version(self._em, agent["id"], agent["version"])
+        meta = stored["metadata"]
         if user_event["type"] == "user.define_outcome":
             message = user_event["description"]
         else:
             blocks = user_event.get("content") or []
             message = "\n".join(b["text"] for b in blocks if b.get("type") == "text")
         return Turn(
-            agent_key=stored["metadata"].get("agentform.key"),
+            # a scratch agent of `eval --candidate manifest` stands in for its key
+            agent_key=meta.get("agentform.key") or meta.get("agentform.candidate"),
             agent_name=agent["name"],
             agent_version=agent["version"],
             system=agent.get("system") or "",

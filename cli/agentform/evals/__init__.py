@@ -1,11 +1,20 @@
-"""Eval suites: score agent versions on a labelled test set, and gate pins on the result.
+"""Eval suites: score agent versions (or the working tree's manifest) on a labelled test
+set, compare them with statistics, and gate pins on the result.
 
-- `suite`: `evals/<name>.yaml` -> Suite (validated, every problem with its file and line)
-- `scoring`: one reply against one case's expected value (pure)
-- `results`: runs -> per-label accuracy, deltas, pass@K / pass^K, the gate decision (pure)
-- `runner`: every case in its own session, with bounded concurrency (SDK calls)
-- `render`: a comparison as text, Markdown or JSON
-- `workflow`: resolve versions, compare them, promote a pin, gate `apply`
+- `suite`, `suite_model`, `suite_checks`: `evals/<name>.yaml` -> Suite (every problem
+  with its file and line)
+- `scoring`, `graders`: deterministic graders (JSON fields, equals, contains, regex, JSON
+  Schema, Python functions, tool-use assertions); `judge`: the LLM judge (`rubric`),
+  through the Messages API or Message Batches
+- `grading`: one finished turn -> one RunResult; `cache`: turns and judge calls on disk
+- `runner`: every run in its own session, async, bounded (SDK calls via remote)
+- `results`: runs -> per-label tallies, pass@K / pass^K, flaky cases, cost, latency
+- `stats`: paired bootstrap intervals and verdicts; `compare`: subjects vs the baseline;
+  `gate`: worse / floors / budgets / inconclusive; `costs`: the price table
+- `candidate`: the scratch agent of `--candidate manifest`
+- `workflow`: resolve subjects and compare them; `promotion`: promote, the apply gate
+- `render`, `render_markdown`, `render_json`, `report_html`: the reports
 
-Only `suite`, `scoring` and `results` are imported by `validate`: no SDK there.
+Only the suite modules (and what they import: `costs`, `stats`) are imported by
+`validate`: no SDK there.
 """

@@ -1,107 +1,160 @@
-"""A Comparison as text (terminals, CI logs), Markdown (pull requests) or JSON (machines)."""
+"""A Comparison as text (terminals, CI logs); Markdown, JSON and HTML have their modules.
+
+render_comparison(comparison, "text" | "markdown" | "json" | "html")
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal
+from typing import Literal
 
-from agentform.evals.results import OVERALL, Comparison, RunResult, Tally, VersionScore
+from agentform.evals.compare import Comparison, Contrast, LabelContrast
+from agentform.evals.results import OVERALL, RunResult, Tally, VersionScore
 
-Format = Literal["text", "markdown", "json"]
-FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
-FORMAT_VERSION = 1
+Format = Literal["text", "markdown", "json", "html"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "json", "html")
 
 
 def render_comparison(comparison: Comparison, fmt: Format) -> str:
     if fmt == "json":
-        return json.dumps(comparison_to_json(comparison), indent=2, ensure_ascii=False) + "\n"
-    lines = _markdown(comparison) if fmt == "markdown" else _text(comparison)
-    return "\n".join(lines) + "\n"
+        from agentform.evals.render_json import render_json
+
+        return render_json(comparison)
+    if fmt == "html":
+        from agentform.evals.report_html import render_html
+
+        return render_html(comparison)
+    if fmt == "markdown":
+        from agentform.evals.render_markdown import markdown
+
+        return "\n".join(markdown(comparison)) + "\n"
+    return "\n".join(_text(comparison)) + "\n"
 
 
-# -- text ------------------------------------------------------------------------------
-
-
-def _text(c: Comparison) -> Iterator[str]:
-    yield _headline(c)
-    yield ""
-    rows = [
-        (
-            "label",
-            f"baseline v{c.baseline.version}",
-            f"candidate v{c.candidate.version}",
-            "delta",
-            "",
-        )
-    ]
-    rows += [_row(c, label) for label in (*c.labels, OVERALL)]
-    yield from _table(rows)
-    yield ""
-    errors = (c.baseline.overall.errors, c.candidate.overall.errors)
-    yield (
-        f"Errors (timeouts, API failures; not wrong answers): baseline {errors[0]}, "
-        f"candidate {errors[1]}"
-    )
-    if c.repeats > 1:
-        yield ""
-        yield from _per_case_text(c)
-    for score in _sides(c):
-        misses = [r for r in score.results if r.status != "passed"]
-        if misses:
-            yield ""
-            yield f"Wrong answers and errors, v{score.version}:"
-            yield from (f"  {_miss(r)}" for r in misses)
-    yield from _unarchived(c)
-    yield ""
-    verdict = "passed" if c.decision.passed else "REFUSED"
-    yield f"Gate {verdict}: {c.decision.reason}"
-
-
-def _headline(c: Comparison) -> str:
-    cases = len(c.candidate.cases)
-    sessions = len(c.candidate.results) + (0 if c.same_version else len(c.baseline.results))
-    same = "; the same version: scored once" if c.same_version else ""
+def headline(c: Comparison) -> str:
+    cases = len(c.baseline.cases)
+    runs = f"{c.repeats} run{'s' if c.repeats > 1 else ''}"
+    cached = sum(r.cached for s in c.scores for r in s.results)
+    if c.same_version:
+        who = f"{c.baseline.name} (the same version as baseline and candidate: scored once)"
+    else:
+        who = ", ".join(s.name for s in c.scores[1:]) + f" vs {c.baseline.name} (baseline)"
     return (
-        f"Eval {c.suite} (agent {c.agent}): candidate v{c.candidate.version} vs baseline "
-        f"v{c.baseline.version}; {cases} cases x {c.repeats} run{'s' if c.repeats > 1 else ''}, "
-        f"{sessions} sessions, {c.seconds:.1f} s{same}"
+        f"Eval {c.suite} (agent {c.agent}): {who}; {cases} cases x {runs}, "
+        f"{c.sessions} sessions ({cached} runs from the cache), {c.seconds:.1f} s"
     )
 
 
-def _row(c: Comparison, label: str) -> tuple[str, str, str, str, str]:
-    mark = "REGRESSION" if c.regressed(label) else ""
-    baseline, candidate = c.baseline.tally(label), c.candidate.tally(label)
-    return (label, _cell(baseline), _cell(candidate), _points(c.delta(label)), mark)
-
-
-def _cell(tally: Tally) -> str:
+def cell(tally: Tally) -> str:
     return f"{tally.accuracy * 100:5.1f}% {tally.passed:>3}/{tally.runs:<3}"
 
 
-def _per_case_text(c: Comparison) -> Iterator[str]:
+def difference(item: LabelContrast) -> str:
+    d = item.difference
+    return f"{d.delta * 100:+.1f} [{d.interval.low * 100:+.1f}, {d.interval.high * 100:+.1f}]"
+
+
+def money(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"${value:.4f}" if value < 100 else f"${value:,.2f}"
+
+
+def verdict_line(c: Comparison) -> str:
+    decision = c.decision
+    state = "passed" if decision.passed else "REFUSED" if decision.refused else "INCONCLUSIVE"
+    return f"Gate {state} ({decision.outcome}): {decision.reason}"
+
+
+def miss(result: RunResult) -> str:
+    kind = "error" if result.status == "error" else "wrong"
+    run = f" #{result.repeat + 1}" if result.repeat else ""
+    return f"{result.case_id}{run} [{result.label}] {kind}: {result.detail}"
+
+
+def _text(c: Comparison) -> Iterator[str]:
+    yield headline(c)
+    yield ""
+    yield from _table(_rows(c))
+    yield ""
+    errors = ", ".join(f"{s.name} {s.overall.errors}" for s in c.scores)
+    yield f"Errors (timeouts, API failures; not wrong answers): {errors}"
+    yield from _spend(c)
+    if c.repeats > 1:
+        yield ""
+        yield from _per_case(c)
+    for score in c.scores:
+        misses = [r for r in score.results if r.status != "passed"]
+        if misses:
+            yield ""
+            yield f"Wrong answers and errors, {score.name}:"
+            yield from (f"  {miss(r)}" for r in misses)
+    yield from _unarchived(c)
+    yield ""
+    yield verdict_line(c)
+
+
+def _rows(c: Comparison) -> list[tuple[str, ...]]:
+    confidence = f"{c.settings.confidence * 100:g}%"
+    head = ["label", f"{c.baseline.name} (baseline)"]
+    contrasts: Sequence[Contrast] = () if c.same_version else c.contrasts
+    for contrast in contrasts:
+        head += [contrast.candidate.name, f"delta ({confidence} interval)", "verdict"]
+    rows = [tuple(head)]
+    for label in (*c.labels, OVERALL):
+        row = [label, cell(c.baseline.tally(label))]
+        for contrast in contrasts:
+            item = contrast.label(label)
+            row += [cell(item.candidate), difference(item), item.verdict]
+        rows.append(tuple(row))
+    return rows
+
+
+def _spend(c: Comparison) -> Iterator[str]:
+    parts = []
+    for s in c.scores:
+        spend = s.spend
+        tokens = f"{spend.tokens['input_tokens']:,} in / {spend.tokens['output_tokens']:,} out"
+        parts.append(
+            f"{s.name} {money(spend.cost)} ({money(spend.cost_per_run())}/run, {tokens} tokens), "
+            f"p50 {spend.p50:.2f} s, p95 {spend.p95:.2f} s"
+        )
+    yield "Cost (list price) and latency: " + "; ".join(parts)
+    for contrast in () if c.same_version else c.contrasts:
+        if contrast.cost_increase is not None:
+            yield (
+                f"  {contrast.candidate.name} costs {contrast.cost_increase * 100:+.1f}% per run "
+                f"vs {contrast.baseline.name}"
+            )
+    judge = c.judge
+    if judge.calls or judge.cached:
+        batched = f", {judge.batched} through the Message Batches API" if judge.batched else ""
+        yield (
+            f"Judge: {judge.calls} calls ({judge.cached} from the cache{batched}), "
+            f"{judge.tokens['input_tokens']:,} in / {judge.tokens['output_tokens']:,} out "
+            f"tokens, {money(judge.cost)}"
+        )
+
+
+def _per_case(c: Comparison) -> Iterator[str]:
     k = c.repeats
     yield f"Per case over {k} runs (pass@{k}: any run passed; pass^{k}: every run passed):"
-    rows = [
-        (
-            "case",
-            "label",
-            f"baseline v{c.baseline.version}",
-            f"candidate v{c.candidate.version}",
-            "",
-        )
-    ]
-    for base, cand in zip(c.baseline.cases, c.candidate.cases, strict=True):
-        rows.append(
-            (base.case_id, base.label, _case_cell(base.statuses), _case_cell(cand.statuses), "")
-        )
-    rows.append(("all cases", "", _k_cell(c.baseline, k), _k_cell(c.candidate, k), ""))
+    rows = [("case", "label", *(s.name for s in c.scores))]
+    for index, case in enumerate(c.baseline.cases):
+        cells = [_case_cell(s.cases[index].statuses) for s in c.scores]
+        rows.append((case.case_id, case.label, *cells))
+    rows.append(("all cases", "", *(_k_cell(s, k) for s in c.scores)))
     yield from _table(rows)
+    for s in c.scores:
+        if s.flaky:
+            shown = ", ".join(case.case_id for case in s.flaky)
+            yield f"Flaky on {s.name} (some runs passed, some did not): {shown}"
 
 
 def _case_cell(statuses: tuple[str, ...]) -> str:
     passed = sum(s == "passed" for s in statuses)
-    return f"{passed}/{len(statuses)} passed"
+    flaky = " (flaky)" if 0 < passed < len(statuses) else ""
+    return f"{passed}/{len(statuses)} passed{flaky}"
 
 
 def _k_cell(score: VersionScore, k: int) -> str:
@@ -114,126 +167,8 @@ def _table(rows: Sequence[tuple[str, ...]]) -> Iterator[str]:
         yield "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
 
 
-def _miss(result: RunResult) -> str:
-    kind = "error" if result.status == "error" else "wrong"
-    run = f" #{result.repeat + 1}" if result.repeat else ""
-    return f"{result.case_id}{run} [{result.label}] {kind}: {result.detail}"
-
-
 def _unarchived(c: Comparison) -> Iterator[str]:
-    left = [r.session_id for s in _sides(c) for r in s.results if not r.archived and r.session_id]
+    left = [r.session_id for s in c.scores for r in s.results if not r.archived and r.session_id]
     if left:
         yield ""
         yield f"Warning: {len(left)} session(s) could not be archived: {', '.join(left)}"
-
-
-def _sides(c: Comparison) -> tuple[VersionScore, ...]:
-    return (c.candidate,) if c.same_version else (c.baseline, c.candidate)
-
-
-def _points(delta: float) -> str:
-    return f"{delta * 100:+.1f}"
-
-
-# -- markdown --------------------------------------------------------------------------
-
-
-def _markdown(c: Comparison) -> Iterator[str]:
-    icon = "✅" if c.decision.passed else "❌"
-    base, cand = f"v{c.baseline.version}", f"v{c.candidate.version}"
-    yield f"### {icon} Eval `{c.suite}`: candidate {cand} vs baseline {base}"
-    yield ""
-    yield f"| label | baseline {base} | candidate {cand} | Δ (pts) | |"
-    yield "|---|---:|---:|---:|---|"
-    for label in (*c.labels, OVERALL):
-        name, base, cand, delta, mark = _row(c, label)
-        name = f"**{name}**" if label == OVERALL else f"`{name}`"
-        yield f"| {name} | {' '.join(base.split())} | {' '.join(cand.split())} | {delta} | {mark} |"
-    yield ""
-    yield f"**Gate {'passed' if c.decision.passed else 'refused'}:** {c.decision.reason}"
-    yield ""
-    yield (
-        f"{len(c.candidate.cases)} cases x {c.repeats} runs; errors (timeouts, API failures): "
-        f"baseline {c.baseline.overall.errors}, candidate {c.candidate.overall.errors}."
-    )
-    misses = [r for s in _sides(c) for r in s.results if r.status != "passed"]
-    if misses:
-        yield ""
-        yield f"<details><summary>{len(misses)} wrong answers and errors</summary>"
-        yield ""
-        yield from (f"- v{r.version} `{r.case_id}`: {_miss(r).split(': ', 1)[1]}" for r in misses)
-        yield ""
-        yield "</details>"
-
-
-# -- json ------------------------------------------------------------------------------
-
-
-def comparison_to_json(c: Comparison) -> dict[str, Any]:
-    return {
-        "format_version": FORMAT_VERSION,
-        "suite": c.suite,
-        "agent": c.agent,
-        "repeats": c.repeats,
-        "tolerance": c.tolerance,
-        "seconds": c.seconds,
-        "gate": {
-            "passed": c.decision.passed,
-            "reason": c.decision.reason,
-            "regressions": [
-                {
-                    "label": r.label,
-                    "baseline": r.baseline,
-                    "candidate": r.candidate,
-                    "delta": r.delta,
-                }
-                for r in c.decision.regressions
-            ],
-        },
-        "baseline": _version_json(c.baseline),
-        "candidate": _version_json(c.candidate),
-        "deltas": {label: c.delta(label) for label in (*c.labels, OVERALL)},
-    }
-
-
-def _version_json(score: VersionScore) -> dict[str, Any]:
-    return {
-        "version": score.version,
-        **_tally_json(score.overall),
-        "pass_at_k": score.pass_at_k,
-        "pass_all_k": score.pass_all_k,
-        "labels": {label: _tally_json(t) for label, t in score.labels.items()},
-        "cases": [
-            {
-                "id": s.case_id,
-                "label": s.label,
-                "statuses": list(s.statuses),
-                "pass_at_k": s.pass_at_k,
-                "pass_all_k": s.pass_all_k,
-            }
-            for s in score.cases
-        ],
-        "results": [
-            {
-                "case": r.case_id,
-                "repeat": r.repeat,
-                "status": r.status,
-                "reply": r.reply,
-                "detail": r.detail,
-                "session_id": r.session_id,
-                "seconds": r.seconds,
-                "archived": r.archived,
-            }
-            for r in score.results
-        ],
-    }
-
-
-def _tally_json(tally: Tally) -> dict[str, Any]:
-    return {
-        "accuracy": tally.accuracy,
-        "runs": tally.runs,
-        "passed": tally.passed,
-        "failed": tally.failed,
-        "errors": tally.errors,
-    }

@@ -1,27 +1,60 @@
-"""Runs -> scores per label and version, deltas, pass@K / pass^K, the gate. Pure.
+"""Runs -> scores per label and subject, pass@K / pass^K, flaky cases, cost, latency. Pure.
 
-Accuracy is passed runs / all runs: a run that errored (timed out, API failure) counts
-as not passed, and is reported apart from wrong answers. The gate refuses when the
-candidate's overall accuracy, or any label's, is below the baseline's by more than the
-tolerance (a fraction: 0.05 allows a drop of 5 points).
+A *subject* is what is scored: a version of the agent (`v3`) or the manifest as it is
+in the working tree (`manifest`, run on a scratch agent). Accuracy is passed runs / all
+runs: a run that errored (timed out, API failure) counts as not passed, and is reported
+apart from wrong answers. A case is *flaky* on a subject when some of its runs passed
+and some did not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from agentform.evals.stats import percentile
 
 RunStatus = Literal["passed", "failed", "error"]
 OVERALL = "overall"
-_EPSILON = 1e-9
+USAGE_FIELDS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_creation_input_tokens",
+    "cache_read_input_tokens",
+)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What is scored, and where its sessions run."""
+
+    name: str  # "v3", or "manifest" for the working tree's manifest
+    agent_id: str  # the agent (a scratch agent for the manifest)
+    version: int  # the server version sessions pin
+    spec_digest: str  # of the spec that version holds (results are cached under it)
+    model: str = ""  # the model id, for the price table
+
+    @property
+    def number(self) -> int | None:
+        """The version number callers know, None for the manifest."""
+        return self.version if self.name.startswith("v") else None
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One grader's verdict on one reply."""
+
+    grader: str  # its name in reports: "json", "regex", "rubric", ...
+    passed: bool
+    detail: str = ""  # why it failed
 
 
 @dataclass(frozen=True)
 class RunResult:
-    """One case, run once against one version."""
+    """One case, run once against one subject."""
 
-    version: int
+    subject: str
     case_id: str
     label: str
     repeat: int  # 0-based
@@ -31,11 +64,15 @@ class RunResult:
     session_id: str | None = None
     seconds: float = 0.0
     archived: bool = True
+    usage: Mapping[str, int] = field(default_factory=dict)
+    cost: float | None = None  # list price in USD; None when the model has no price
+    grades: tuple[Grade, ...] = ()
+    cached: bool = False  # reused from the cache: no session this time
 
 
 @dataclass(frozen=True)
 class Tally:
-    """Runs of one version, for one label or overall."""
+    """Runs of one subject, for one label or overall."""
 
     runs: int = 0
     passed: int = 0
@@ -57,11 +94,18 @@ class Tally:
 
 @dataclass(frozen=True)
 class CaseScore:
-    """One case's K runs against one version."""
+    """One case's K runs against one subject."""
 
     case_id: str
     label: str
     statuses: tuple[RunStatus, ...]
+
+    @property
+    def score(self) -> float:
+        """The fraction of its runs that passed (the unit of the paired statistics)."""
+        if not self.statuses:
+            return 0.0
+        return sum(s == "passed" for s in self.statuses) / len(self.statuses)
 
     @property
     def pass_at_k(self) -> bool:
@@ -73,14 +117,44 @@ class CaseScore:
         """All K runs passed (pass^K)."""
         return bool(self.statuses) and all(s == "passed" for s in self.statuses)
 
+    @property
+    def flaky(self) -> bool:
+        """Some runs passed and some did not: the case is unstable on this subject."""
+        return self.pass_at_k and not self.pass_all_k
+
+
+@dataclass(frozen=True)
+class Spend:
+    """Tokens, list-price cost and wall time of a subject's runs."""
+
+    tokens: Mapping[str, int]
+    cost: float | None  # None when some run's model has no price
+    seconds: tuple[float, ...]  # per run that reached the server (errors included)
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.seconds, 0.50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.seconds, 0.95)
+
+    def cost_per_run(self) -> float | None:
+        return None if self.cost is None or not self.seconds else self.cost / len(self.seconds)
+
 
 @dataclass(frozen=True)
 class VersionScore:
-    version: int
+    subject: Subject
     overall: Tally
     labels: Mapping[str, Tally]
     cases: tuple[CaseScore, ...]
     results: tuple[RunResult, ...]
+    spend: Spend
+
+    @property
+    def name(self) -> str:
+        return self.subject.name
 
     @property
     def pass_at_k(self) -> float:
@@ -90,109 +164,50 @@ class VersionScore:
     def pass_all_k(self) -> float:
         return _fraction(c.pass_all_k for c in self.cases)
 
+    @property
+    def flaky(self) -> tuple[CaseScore, ...]:
+        return tuple(c for c in self.cases if c.flaky)
+
     def tally(self, label: str) -> Tally:
         return self.overall if label == OVERALL else self.labels.get(label, Tally())
 
-
-@dataclass(frozen=True)
-class Regression:
-    label: str  # a label, or OVERALL
-    baseline: float
-    candidate: float
-
-    @property
-    def delta(self) -> float:
-        return self.candidate - self.baseline
-
-
-@dataclass(frozen=True)
-class GateDecision:
-    passed: bool
-    regressions: tuple[Regression, ...]
-    reason: str
-
-
-@dataclass(frozen=True)
-class Comparison:
-    suite: str
-    agent: str
-    candidate: VersionScore
-    baseline: VersionScore
-    tolerance: float
-    repeats: int
-    decision: GateDecision
-    seconds: float = 0.0
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.candidate.labels) | set(self.baseline.labels)))
-
-    def delta(self, label: str) -> float:
-        return self.candidate.tally(label).accuracy - self.baseline.tally(label).accuracy
-
-    def regressed(self, label: str) -> bool:
-        return any(r.label == label for r in self.decision.regressions)
-
-    @property
-    def same_version(self) -> bool:
-        return self.candidate.version == self.baseline.version
+    def scores(self, label: str) -> list[float]:
+        """Per-case scores, in suite order, of one label (or all cases)."""
+        return [c.score for c in self.cases if label in (OVERALL, c.label)]
 
 
 def score_version(
-    version: int, case_order: Sequence[tuple[str, str]], results: Iterable[RunResult]
+    subject: Subject, case_order: Sequence[tuple[str, str]], results: Iterable[RunResult]
 ) -> VersionScore:
-    """`case_order`: (case id, label) in suite order; `results`: this version's runs."""
-    mine = sorted((r for r in results if r.version == version), key=lambda r: (r.case_id, r.repeat))
+    """`case_order`: (case id, label) in suite order; `results`: this subject's runs."""
+    order = {case_id: index for index, (case_id, _) in enumerate(case_order)}
+    mine = sorted(
+        (r for r in results if r.subject == subject.name),
+        key=lambda r: (order[r.case_id], r.repeat),
+    )
     overall, labels = Tally(), {label: Tally() for _, label in case_order}
+    by_case: dict[str, list[RunStatus]] = {case_id: [] for case_id, _ in case_order}
     for result in mine:
         overall = overall.add(result.status)
         labels[result.label] = labels[result.label].add(result.status)
-    by_case: dict[str, list[RunStatus]] = {case_id: [] for case_id, _ in case_order}
-    for result in mine:
         by_case[result.case_id].append(result.status)
     cases = tuple(CaseScore(i, label, tuple(by_case[i])) for i, label in case_order)
-    order = {case_id: index for index, (case_id, _) in enumerate(case_order)}
-    ordered = tuple(sorted(mine, key=lambda r: (order[r.case_id], r.repeat)))
-    return VersionScore(version, overall, dict(sorted(labels.items())), cases, ordered)
+    return VersionScore(
+        subject, overall, dict(sorted(labels.items())), cases, tuple(mine), _spend(mine)
+    )
 
 
-def decide(candidate: VersionScore, baseline: VersionScore, tolerance: float) -> GateDecision:
-    """Refuse when overall accuracy or any label's drops by more than `tolerance`."""
-    regressions = tuple(
-        Regression(label, baseline.tally(label).accuracy, candidate.tally(label).accuracy)
-        for label in (OVERALL, *sorted(set(candidate.labels) | set(baseline.labels)))
-        if candidate.tally(label).accuracy < baseline.tally(label).accuracy - tolerance - _EPSILON
-    )
-    if not regressions:
-        return GateDecision(True, (), _passed_reason(candidate, baseline, tolerance))
-    dropped = "; ".join(
-        f"{r.label} {_pct(r.baseline)} -> {_pct(r.candidate)} ({_points(r.delta)})"
-        for r in regressions
-    )
-    reason = (
-        f"v{candidate.version} regresses against v{baseline.version}: {dropped} "
-        f"(tolerance {_points(tolerance, sign=False)})"
-    )
-    return GateDecision(False, regressions, reason)
-
-
-def _passed_reason(candidate: VersionScore, baseline: VersionScore, tolerance: float) -> str:
-    return (
-        f"v{candidate.version} {_pct(candidate.overall.accuracy)} vs v{baseline.version} "
-        f"{_pct(baseline.overall.accuracy)}: no label drops by more than "
-        f"{_points(tolerance, sign=False)}"
-    )
+def _spend(results: Sequence[RunResult]) -> Spend:
+    tokens = dict.fromkeys(USAGE_FIELDS, 0)
+    for result in results:
+        for name in USAGE_FIELDS:
+            tokens[name] += int(result.usage.get(name, 0))
+    reached = [r for r in results if r.session_id is not None]
+    costs = [r.cost for r in reached]
+    cost = None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+    return Spend(tokens, cost, tuple(r.seconds for r in reached))
 
 
 def _fraction(flags: Iterable[bool]) -> float:
     values = list(flags)
     return sum(values) / len(values) if values else 0.0
-
-
-def _pct(value: float) -> str:
-    return f"{value * 100:.1f}%"
-
-
-def _points(value: float, *, sign: bool = True) -> str:
-    text = f"{value * 100:+.1f}" if sign else f"{value * 100:.1f}"
-    return f"{text} pts"

@@ -1,124 +1,236 @@
-"""Run a suite's cases against agent versions: each run in its own session, archived after.
+"""Run a suite's cases against subjects: each run in its own session, archived after.
 
-Runs go `concurrency` at a time. A run that times out or fails at the API is an error
-(`RunResult.status == "error"`), apart from a wrong answer (`"failed"`). Progress is
-reported through a callback, from the calling thread: the core never prints.
+One event loop, the SDK's async client, at most `concurrency` runs in flight (a task
+each; jobs are drawn lazily, so memory does not grow with the number of cases). Runs are
+interleaved case by case across subjects, so that drift over the run (rate limits, the
+time of day) hits every subject alike. A finished turn is cached (cache.py) and graded
+(grading.py); a cached one makes no session. A run that times out or fails at the API
+is an error (`RunResult.status == "error"`), apart from a wrong answer (`"failed"`).
+Progress is reported through callbacks, from the calling thread: the core never prints.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from agentform.evals.results import RunResult, RunStatus
-from agentform.evals.scoring import score
-from agentform.evals.suite import Case, Suite
+from agentform.evals.cache import Cache, key
+from agentform.evals.grading import Graded, Grading, Job
+from agentform.evals.judge import AsyncJudge, JudgeProgress, JudgeSpend
+from agentform.evals.results import RunResult, Subject
+from agentform.evals.suite_model import Suite, case_digest
+from agentform.remote.async_sessions import AsyncSessions
 from agentform.remote.client import Remote, RemoteError
-from agentform.remote.sessions import (
-    Turn,
-    TurnTimeoutError,
-    archive_session,
-    converse,
-    start_session,
-)
+from agentform.remote.sessions import TurnTimeoutError
 
 Progress = Callable[[int, int, RunResult], None]  # (runs done, runs in all, the last one)
+LANE = 4  # sessions per HTTP client (see AsyncSessions)
+J = TypeVar("J")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
-class Target:
-    """Where the runs go: the agent (its versions are chosen per run) and the environment."""
-
-    agent_id: str
+class RunOptions:
+    repeats: int
+    concurrency: int
     environment_id: str
+    scope: str  # the server, for cache keys: "<base url>|<workspace>" or "local|<rules>"
+    rerun_failed: bool = False
 
 
 @dataclass(frozen=True)
-class _Job:
-    version: int
-    case: Case
-    repeat: int
+class RunOutput:
+    results: tuple[RunResult, ...]
+    judge: JudgeSpend
+    sessions: int  # sessions made by this run (cached runs make none)
 
 
 def run_suite(
     remote: Remote,
     suite: Suite,
-    target: Target,
-    versions: Sequence[int],
-    *,
-    repeats: int,
-    concurrency: int,
+    subjects: Sequence[Subject],
+    options: RunOptions,
+    cache: Cache,
     progress: Progress = lambda done, total, result: None,
-) -> tuple[RunResult, ...]:
-    """Every case, `repeats` times, against every version."""
-    jobs = [_Job(v, case, k) for v in versions for case in suite.cases for k in range(repeats)]
-    results: list[RunResult] = []
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        pending: set[Future[RunResult]] = {
-            pool.submit(_run_one, remote, suite, target, job) for job in jobs
-        }
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    results.append(future.result())
-                    progress(len(results), len(jobs), results[-1])
-        except BaseException:
-            for future in pending:
-                future.cancel()  # runs in flight finish, and archive their sessions
-            raise
-    return tuple(results)
+    judging: JudgeProgress = lambda done, total: None,
+) -> RunOutput:
+    """Every case, `repeats` times, against every subject."""
+    return asyncio.run(_run(remote, suite, subjects, options, cache, progress, judging))
 
 
-def _run_one(remote: Remote, suite: Suite, target: Target, job: _Job) -> RunResult:
-    started = time.monotonic()
-    session_id: str | None = None
-    reply, detail = "", ""
-    status: RunStatus = "error"
-    try:
-        session_id = start_session(
-            remote,
-            agent_id=target.agent_id,
-            version=job.version,
-            environment_id=target.environment_id,
-            title=f"agentform eval {suite.name}: {job.case.id} v{job.version} #{job.repeat + 1}",
-            metadata={"agentform.suite": suite.name, "agentform.case": job.case.id},
-            timeout=suite.timeout_seconds,
+def jobs(suite: Suite, subjects: Sequence[Subject], repeats: int) -> Iterator[Job]:
+    for case in suite.cases:
+        for repeat in range(repeats):
+            for subject in subjects:
+                yield Job(subject, case, repeat)
+
+
+async def _run(
+    remote: Remote,
+    suite: Suite,
+    subjects: Sequence[Subject],
+    options: RunOptions,
+    cache: Cache,
+    progress: Progress,
+    judging: JudgeProgress,
+) -> RunOutput:
+    total = len(suite.cases) * options.repeats * len(subjects)
+    lanes = -(-options.concurrency // LANE)
+    async with AsyncSessions(remote, timeout=suite.timeout_seconds, lanes=lanes) as sessions:
+        judge = AsyncJudge(
+            sessions.client,
+            cache,
+            suite.judge,
+            options.scope,
+            batch=_batched(suite, total),
+            prices=suite.prices,
+            workspace=remote.scope,
         )
-        turn = converse(remote, session_id, suite.message(job.case), timeout=suite.timeout_seconds)
-        reply = turn.reply
-        status, detail = _judge(suite, job.case, turn)
-    except TurnTimeoutError:
-        detail = f"timed out after {suite.timeout_seconds:g} s"
-    except RemoteError as exc:
-        detail = str(exc)
-    archived = session_id is None or _archive(remote, session_id, suite.timeout_seconds)
-    return RunResult(
-        version=job.version,
-        case_id=job.case.id,
-        label=job.case.label,
-        repeat=job.repeat,
-        status=status,
-        reply=reply,
-        detail=detail,
-        session_id=session_id,
-        seconds=round(time.monotonic() - started, 3),
-        archived=archived,
-    )
+        runner = _Runner(sessions, Grading(suite, judge), cache, options)
+        results: list[RunResult] = []
+        deferred: list[Graded] = []
+        async for graded in bounded(
+            runner.run, jobs(suite, subjects, options.repeats), options.concurrency
+        ):
+            if graded.waiting:
+                deferred.append(graded)
+                continue
+            results.append(graded.result)
+            progress(len(results), total, graded.result)
+        if deferred:
+            await judge.flush(judging)
+            for graded in deferred:
+                results.append(runner.grading.finish(graded))
+                progress(len(results), total, results[-1])
+    return RunOutput(tuple(results), judge.spend, runner.made)
 
 
-def _judge(suite: Suite, case: Case, turn: Turn) -> tuple[RunStatus, str]:
-    if turn.stop_reason != "end_turn":
-        return "error", f"the turn stopped with {turn.stop_reason}, not end_turn"
-    verdict = score(suite.scoring, case.expected, turn.reply)
-    return ("passed" if verdict.passed else "failed"), verdict.detail
-
-
-def _archive(remote: Remote, session_id: str, timeout: float) -> bool:
-    try:
-        archive_session(remote, session_id, timeout)
-    except RemoteError:
+def _batched(suite: Suite, runs: int) -> bool:
+    """Whether the judge's calls go through the Message Batches API."""
+    rubrics = sum(1 for case in suite.cases for g in suite.graders_for(case) if g.type == "rubric")
+    if not rubrics or suite.judge.batch == "never":
         return False
-    return True
+    calls = rubrics * suite.judge.repeats * runs // max(1, len(suite.cases))
+    return suite.judge.batch == "always" or calls > suite.judge.batch_threshold
+
+
+async def bounded(
+    work: Callable[[J], Awaitable[R]], items: Iterable[J], limit: int
+) -> AsyncIterator[R]:
+    """`work(item)` for each item, at most `limit` at once, results as they finish.
+
+    `limit` workers draw items from one iterator (lazily: memory does not grow with the
+    items) and hand results over a queue (O(1) per item). If the consumer stops (an
+    error, Ctrl+C), the workers are cancelled and awaited, so each one's cleanup runs.
+    """
+    iterator = iter(items)
+    results: asyncio.Queue[tuple[bool, Any]] = asyncio.Queue()
+
+    async def worker() -> None:
+        for item in iterator:
+            try:
+                results.put_nowait((True, await work(item)))
+            except Exception as exc:  # handed to the consumer, which raises it
+                results.put_nowait((False, exc))
+                return
+
+    workers = [asyncio.ensure_future(worker()) for _ in range(max(1, limit))]
+    running = len(workers)
+    for task in workers:
+        task.add_done_callback(lambda _: results.put_nowait((True, _DONE)))
+    try:
+        while running:
+            ok, value = await results.get()
+            if value is _DONE:
+                running -= 1
+            elif not ok:
+                raise value
+            else:
+                yield value
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+
+
+_DONE = object()
+
+
+@dataclass
+class _Session:
+    """What one session gave: the finished turn (as cached), or why there is none."""
+
+    record: dict[str, Any] | None = None
+    error: str = ""
+    session_id: str | None = None
+    seconds: float = 0.0
+    archived: bool = True
+
+
+class _Runner:
+    def __init__(
+        self, sessions: AsyncSessions, grading: Grading, cache: Cache, options: RunOptions
+    ) -> None:
+        self.sessions = sessions
+        self.grading = grading
+        self.cache = cache
+        self.options = options
+        self.made = 0  # sessions started
+
+    async def run(self, job: Job) -> Graded:
+        suite = self.grading.suite
+        digest = case_digest(suite, job.case)
+        run_key = key(self.options.scope, job.subject.spec_digest, digest, job.repeat)
+        record = self.cache.run(run_key)
+        if record is not None:
+            graded = await self.grading.grade(job, record, cached=True)
+            if not (self.options.rerun_failed and graded.result.status != "passed"):
+                return graded
+        done = await self._session(job)
+        if done.record is None:
+            return self.grading.error(job, done.error, done.session_id, done.seconds, done.archived)
+        self.cache.put_run(run_key, done.record)
+        return await self.grading.grade(job, done.record, cached=False, archived=done.archived)
+
+    async def _session(self, job: Job) -> _Session:
+        """Start, converse, archive (also when cancelled: Ctrl+C leaves nothing running)."""
+        done = _Session()
+        started = time.monotonic()
+        self.made += 1
+        try:
+            await self._turn(job, done, started)
+        except TurnTimeoutError:
+            done.error = f"timed out after {self.grading.suite.timeout_seconds:g} s"
+        except RemoteError as exc:
+            done.error = str(exc)
+        finally:
+            done.seconds = done.seconds or round(time.monotonic() - started, 3)
+            if done.session_id is not None:
+                done.archived = await self.sessions.archive(done.session_id)
+        return done
+
+    async def _turn(self, job: Job, done: _Session, started: float) -> None:
+        suite, subject = self.grading.suite, job.subject
+        done.session_id = await self.sessions.start(
+            agent_id=subject.agent_id,
+            version=subject.version,
+            environment_id=self.options.environment_id,
+            title=f"agentform eval {suite.name}: {job.case.id} {subject.name} #{job.repeat + 1}",
+            metadata={"agentform.suite": suite.name, "agentform.case": job.case.id},
+        )
+        message = suite.message(job.case)
+        turn = await self.sessions.converse(done.session_id, message, suite.timeout_seconds)
+        done.seconds = round(time.monotonic() - started, 3)  # the archive is not the agent's
+        done.record = {
+            "reply": turn.reply,
+            "stop_reason": turn.stop_reason,
+            "tool_calls": [
+                {"name": e.tool_name, "input": dict(e.tool_input or {})} for e in turn.tool_uses
+            ],
+            "usage": turn.usage,
+            "seconds": done.seconds,
+            "session_id": done.session_id,
+        }

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from agentform.evals.suite import Scoring
+from agentform.evals.suite_model import Scoring
 
 _FENCE = re.compile(r"^```[A-Za-z0-9_-]*\n(.*)\n```$", re.S)
 
@@ -36,26 +36,26 @@ def score(scoring: Scoring, expected: Any, reply: str) -> Verdict:
 def _exact(scoring: Scoring, expected: str, reply: str) -> Verdict:
     if _fold(reply.strip(), scoring) == _fold(expected.strip(), scoring):
         return Verdict(True)
-    return Verdict(False, f"expected {_clip(expected)}, got {_clip(reply.strip())}")
+    return Verdict(False, f"expected {clip(expected)}, got {clip(reply.strip())}")
 
 
 def _contains(scoring: Scoring, expected: str, reply: str) -> Verdict:
     if _fold(expected, scoring) in _fold(reply, scoring):
         return Verdict(True)
-    return Verdict(False, f"{_clip(expected)} not in {_clip(reply.strip())}")
+    return Verdict(False, f"{clip(expected)} not in {clip(reply.strip())}")
 
 
 def _regex(scoring: Scoring, expected: str, reply: str) -> Verdict:
     flags = re.IGNORECASE if scoring.ignore_case else 0
     if re.search(expected, reply, flags):
         return Verdict(True)
-    return Verdict(False, f"/{expected}/ not found in {_clip(reply.strip())}")
+    return Verdict(False, f"/{expected}/ not found in {clip(reply.strip())}")
 
 
 def _json(scoring: Scoring, expected: Mapping[str, Any], reply: str) -> Verdict:
     parsed = parse_json_reply(reply)
     if not isinstance(parsed, dict):
-        return Verdict(False, f"not a JSON object: {_clip(reply.strip())}")
+        return Verdict(False, f"not a JSON object: {clip(reply.strip())}")
     wrong = []
     for name in scoring.fields or tuple(expected):
         if name not in parsed:
@@ -91,6 +91,7 @@ def _fold(text: str, scoring: Scoring) -> str:
     return text.casefold() if scoring.ignore_case else text
 
 
-def _clip(text: str, limit: int = 80) -> str:
+def clip(text: str, limit: int = 80) -> str:
+    """`text` quoted, shortened to `limit` characters for a report line."""
     shown = repr(text)
     return shown if len(shown) <= limit else shown[: limit - 4] + "...'"

@@ -1,67 +1,42 @@
 """Load and validate eval suites: `evals/<name>.yaml`, the file stem being the suite's name.
 
 A suite names the agent and environment (by key), a prompt template with `{field}`
-placeholders, how to score a reply, and labelled cases. Problems are collected as
-ManifestErrors with file, line and field, like manifests. `evals/responder.yaml` is
-not a suite: it is the emulator's rules file (see docs/emulator.md).
+placeholders, how to grade a reply (`scoring` and/or `graders`), labelled cases, and
+what the gate holds the candidate to (statistics, floors, budgets). Problems are
+collected as ManifestErrors with file, line and field, like manifests (the checks a
+schema cannot make are in suite_checks.py). `evals/responder.yaml` is not a suite: it is
+the emulator's rules file (see docs/emulator.md).
 """
 
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from agentform.errors import ManifestError, ManifestErrors
+from agentform.evals.costs import Price
+from agentform.evals.stats import Settings
+from agentform.evals.suite_checks import check_keys, check_suite, fraction, seconds
+from agentform.evals.suite_model import (
+    Budgets,
+    Case,
+    GraderSpec,
+    Judge,
+    Method,
+    Scoring,
+    Suite,
+)
 from agentform.manifests.schemacheck import load_document
 from agentform.manifests.schemas import KEY_PATTERN
-from agentform.manifests.yamlsrc import Source
+
+__all__ = ["Case", "Method", "Scoring", "Suite", "load_suites", "suite_paths"]
 
 DIRECTORY = "evals"
 RESPONDER_FILE = "responder.yaml"
 SUFFIXES = (".yaml", ".yml")
-Method = Literal["json", "exact", "contains", "regex"]
 _KEY = re.compile(KEY_PATTERN)
-_PLACEHOLDER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class Scoring:
-    method: Method
-    fields: tuple[str, ...] = ()  # json: the fields compared; empty means every expected field
-    ignore_case: bool = False
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    label: str
-    input: Mapping[str, str]
-    expected: Any  # a mapping for json scoring, else a string
-
-
-@dataclass(frozen=True)
-class Suite:
-    name: str
-    path: Path
-    agent: str
-    environment: str
-    prompt: str
-    scoring: Scoring
-    cases: tuple[Case, ...]
-    repeats: int = 1
-    timeout_seconds: float = 120.0
-
-    def message(self, case: Case) -> str:
-        """The user message for one case: the prompt with its placeholders filled."""
-        return self.prompt.format_map(case.input)
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(sorted({case.label for case in self.cases}))
 
 
 def suite_paths(root: Path) -> Iterator[tuple[str, Path]]:
@@ -111,143 +86,80 @@ def _load_one(
         return None
     data, source, found = loaded
     errors.extend(found)
-    errors.extend(_check_keys(data, source, "agent", agents))
-    errors.extend(_check_keys(data, source, "environment", environments))
-    errors.extend(_check(data, source))  # beside the schema's errors: one pass reports all
+    errors.extend(check_keys(data, source, "agent", agents))
+    errors.extend(check_keys(data, source, "environment", environments))
+    errors.extend(check_suite(data, source, path.parent.parent))  # beside the schema's
     if found:
         return None  # _build relies on the schema's shape
     return _build(name, path, data)
 
 
 def _build(name: str, path: Path, data: dict[str, Any]) -> Suite:
-    scoring = data["scoring"]
     return Suite(
         name=name,
         path=path,
         agent=data["agent"],
         environment=data["environment"],
         prompt=data["prompt"],
-        scoring=Scoring(
-            method=scoring["method"],
-            fields=tuple(scoring.get("fields", ())),
-            ignore_case=scoring.get("ignore_case", False),
-        ),
+        scoring=_scoring(data.get("scoring")),
         cases=tuple(_case(raw) for raw in data["cases"]),
         repeats=data.get("repeats", 1),
         timeout_seconds=float(data.get("timeout_seconds", 120)),
+        graders=_graders(data.get("graders")),
+        judge=Judge(**(data.get("judge") or {})),
+        min_accuracy=_floors(data.get("min_accuracy")),
+        budgets=_budgets(data.get("budgets") or {}),
+        statistics=Settings(**(data.get("statistics") or {})),
+        prices={model: Price(**price) for model, price in (data.get("prices") or {}).items()},
+    )
+
+
+def _scoring(raw: dict[str, Any] | None) -> Scoring | None:
+    if raw is None:
+        return None
+    return Scoring(
+        method=raw["method"],
+        fields=tuple(raw.get("fields", ())),
+        ignore_case=raw.get("ignore_case", False),
+    )
+
+
+def _graders(raw: list[dict[str, Any]] | None) -> tuple[GraderSpec, ...]:
+    return tuple(
+        GraderSpec(item["type"], {k: v for k, v in item.items() if k != "type"})
+        for item in raw or ()
+    )
+
+
+def _floors(raw: Any) -> dict[str, float]:
+    if raw is None:
+        return {}
+    if isinstance(raw, dict):
+        return {label: float(value) for label, value in raw.items()}
+    return {"overall": float(raw)}
+
+
+def _budgets(raw: dict[str, Any]) -> Budgets:
+    cost = raw.get("max_cost_increase")
+    latency = raw.get("max_latency_p95")
+    return Budgets(
+        max_cost_increase=None if cost is None else fraction(cost),
+        max_latency_p95=None if latency is None else seconds(latency),
     )
 
 
 def _case(raw: dict[str, Any]) -> Case:
     inputs = {key: _text(value) for key, value in (raw.get("input") or {}).items()}
-    return Case(id=raw["id"], label=raw["label"], input=inputs, expected=raw["expected"])
+    return Case(
+        id=raw["id"],
+        label=raw["label"],
+        input=inputs,
+        expected=raw.get("expected"),
+        graders=_graders(raw.get("graders")),
+    )
 
 
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _check(data: dict[str, Any], source: Source) -> list[ManifestError]:
-    """What the schema cannot say: the template, unique ids, fields, regexes.
-
-    Reads the data defensively: it runs beside the schema check, which reports wrong
-    shapes, so that one pass reports every problem in the file.
-    """
-    errors: list[ManifestError] = []
-    prompt = data.get("prompt")
-    placeholders = _placeholders(prompt, source, errors) if isinstance(prompt, str) else set()
-    scoring = _dict(data.get("scoring"))
-    if scoring.get("fields") and scoring.get("method", "json") != "json":
-        errors.append(source.error(("scoring", "fields"), "only used with method: json"))
-    first_line: dict[str, int] = {}
-    cases = _list(data.get("cases"))
-    for index, case in enumerate(cases):
-        if isinstance(case, dict):
-            errors.extend(
-                _check_case(case, ("cases", index), placeholders, scoring, source, first_line)
-            )
-    return errors
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _check_case(
-    case: dict[str, Any],
-    at: tuple[str | int, ...],
-    placeholders: set[str],
-    scoring: dict[str, Any],
-    source: Source,
-    first_line: dict[str, int],
-) -> Iterator[ManifestError]:
-    if isinstance(case.get("id"), str):
-        yield from _duplicate_id(case["id"], at, source, first_line)
-    inputs = _dict(case.get("input"))
-    for name in sorted(placeholders - set(inputs)):
-        where = (*at, "input") if "input" in case else at
-        yield source.error(where, f"missing input {name!r}: the prompt uses {{{name}}}")
-    if "expected" in case:
-        yield from _check_expected(scoring, case["expected"], (*at, "expected"), source)
-
-
-def _placeholders(prompt: str, source: Source, errors: list[ManifestError]) -> set[str]:
-    try:
-        parts = list(string.Formatter().parse(prompt))
-    except ValueError as exc:
-        message = f"invalid template: {exc}; write {{{{ and }}}} for literal braces"
-        errors.append(source.error(("prompt",), message))
-        return set()
-    names = {name for _, name, _, _ in parts if name is not None}
-    for _, name, spec, conversion in parts:
-        if name is not None and (not _PLACEHOLDER.match(name) or spec or conversion):
-            message = f"placeholder {{{name}}} must be a plain {{name}} (letters, digits, _)"
-            errors.append(source.error(("prompt",), message))
-    return names
-
-
-def _duplicate_id(
-    case_id: str, at: tuple[str | int, ...], source: Source, first_line: dict[str, int]
-) -> Iterator[ManifestError]:
-    where = source.locate((*at, "id"))
-    line = where.line if where else 0
-    if case_id in first_line:
-        message = f"duplicate case id {case_id!r} (first on line {first_line[case_id]})"
-        yield source.error((*at, "id"), message)
-    else:
-        first_line[case_id] = line
-
-
-def _check_expected(
-    scoring: dict[str, Any], expected: Any, at: tuple[str | int, ...], source: Source
-) -> Iterator[ManifestError]:
-    method = scoring.get("method")
-    if method == "json" and isinstance(expected, dict):
-        fields = _list(scoring.get("fields"))
-        for name in fields:
-            if isinstance(name, str) and name not in expected:
-                yield source.error(at, f"missing field {name!r} named in scoring.fields")
-        if not expected:
-            yield source.error(at, "expected no fields: give at least one field to compare")
-    elif method == "regex" and isinstance(expected, str):
-        try:
-            re.compile(expected)
-        except re.error as exc:
-            yield source.error(at, f"invalid regular expression: {exc}")
-
-
-def _check_keys(
-    data: dict[str, Any], source: Source, kind: str, known: Mapping[str, object] | None
-) -> Iterator[ManifestError]:
-    if known is None or not isinstance(data.get(kind), str) or data[kind] in known:
-        return
-    listing = ", ".join(sorted(known)) or "none"
-    yield source.error(
-        (kind,), f"no {kind} manifest {data[kind]!r} ({kind}s/{data[kind]}.yaml; known: {listing})"
-    )

@@ -1,157 +1,192 @@
-"""The eval jobs the CLI runs: compare two versions, promote a pin, gate `apply`.
+"""The eval jobs the CLI runs: compare subjects, promote a pin, gate `apply`.
 
-Versions are named `latest`, `pinned` or a number; sessions use the pinned agent id
-and the suite's pinned environment. The baseline of `promote` and of the apply gate is
-the version pinned now. Only `promote` moves a pin, and records its evidence there.
+Subjects are named `latest`, `pinned`, a version number, or `manifest` (the working
+tree's manifest on a scratch agent, see candidate.py). The first is the baseline the
+others are compared with. Sessions use the suite's pinned environment. The baseline of
+`promote` and of the apply gate is the version pinned now. Only `promote` moves a pin,
+and records its evidence there.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
 
-from agentform.apply.run import Gate, GateVerdict
 from agentform.errors import LookupKeyError, UserError
-from agentform.evals.results import Comparison, VersionScore, decide, score_version
-from agentform.evals.runner import Progress, Target, run_suite
-from agentform.evals.suite import Suite
+from agentform.evals.cache import Cache, key
+from agentform.evals.candidate import scratch_agent
+from agentform.evals.compare import Comparison, build
+from agentform.evals.gate import OnInconclusive, Policy
+from agentform.evals.judge import JudgeProgress
+from agentform.evals.results import RunResult, Subject, score_version
+from agentform.evals.runner import Progress, RunOptions, RunOutput, run_suite
+from agentform.evals.stats import Settings
+from agentform.evals.suite_model import Budgets, Suite, canonical
 from agentform.kinds import server_spec
-from agentform.kinds.shape import digest
 from agentform.manifests.project import Project
 from agentform.pins.model import AgentPin
-from agentform.pins.store import PinChange, PinStore
-from agentform.plan.model import Change
 from agentform.remote.client import NotFoundError, Remote
 from agentform.remote.state import ServerObject
+
+# Sessions at once. Eval work is waiting on the server (a turn takes seconds on the real
+# API), not client CPU: 32 sessions in flight cost 32 coroutines, keep a latency-bound run
+# 8x shorter than the old default of 4, and stay well inside the API's rate limits (429s
+# are retried by the SDK after their retry-after).
+DEFAULT_CONCURRENCY = 32
+MANIFEST = "manifest"
+PLACEHOLDER = "[emulator] "
 
 
 @dataclass(frozen=True)
 class EvalOptions:
-    tolerance: float = 0.0
-    concurrency: int = 4
+    concurrency: int = DEFAULT_CONCURRENCY
     repeats: int | None = None  # None: the suite's own
+    confidence: float | None = None  # None: the suite's (statistics.confidence)
+    seed: int | None = None  # None: the suite's (statistics.seed)
+    min_effect: float | None = None  # None: the suite's (statistics.min_effect)
+    on_inconclusive: OnInconclusive = "pass"
+    max_cost_increase: float | None = None  # None: the suite's budget
+    max_latency_p95: float | None = None
+    cache_path: Path | None = None  # None: no cache
+    read_cache: bool = True  # False: --no-cache (results are still written)
+    rerun_failed: bool = False
+    scope: str | None = None  # the server, for cache keys; None: the remote's URL
 
 
 @dataclass(frozen=True)
-class Promotion:
-    key: str
-    pinned: int  # the version pinned before
-    candidate: int
-    comparison: Comparison | None  # None: the candidate was already pinned
-
-    @property
-    def moved(self) -> bool:
-        return self.comparison is not None and self.comparison.decision.passed
+class Callbacks:
+    progress: Progress = lambda done, total, result: None
+    judging: JudgeProgress = lambda done, total: None
 
 
 def evaluate(
     project: Project,
     remote: Remote,
     suite_name: str,
-    candidate: str,
-    baseline: str,
+    refs: Sequence[str],
     options: EvalOptions,
-    progress: Progress,
+    callbacks: Callbacks | None = None,
 ) -> Comparison:
-    """Score the candidate and baseline versions (`latest`, `pinned` or N) on a suite."""
+    """Score the subjects `refs` (baseline first: `latest`, `pinned`, N or `manifest`)."""
     suite = project.suite(suite_name)
     pin = agent_pin(project, suite.agent)
-    versions = [
-        resolve(remote, pin, ref, suite.agent).version or 0 for ref in (candidate, baseline)
-    ]
-    return compare(project, remote, suite, versions[0], versions[1], options, progress)
+    environment = pinned_environment(project, suite)
+    with ExitStack() as stack:
+        subjects: list[Subject] = []
+        for ref in dict.fromkeys(refs):
+            if ref == MANIFEST:
+                scratch = stack.enter_context(scratch_agent(project, remote, suite.agent))
+                subjects.append(subject(MANIFEST, scratch, environment))
+            else:
+                found = resolve(remote, pin, ref, suite.agent)
+                subjects.append(subject(f"v{found.version}", found, environment))
+        unique = list({s.name: s for s in subjects}.values())
+        return compare(remote, suite, unique, environment, options, callbacks or Callbacks())
+
+
+def subject(name: str, agent: ServerObject, environment_id: str) -> Subject:
+    spec = server_spec("agent", agent.data)
+    model = agent.data.get("model")
+    model_id = model.get("id", "") if isinstance(model, dict) else str(model or "")
+    return Subject(
+        name=name,
+        agent_id=agent.id,
+        version=agent.version or 1,
+        spec_digest=key(canonical(spec), environment_id),
+        model=model_id,
+    )
 
 
 def compare(
-    project: Project,
     remote: Remote,
     suite: Suite,
-    candidate: int,
-    baseline: int,
+    subjects: Sequence[Subject],
+    environment_id: str,
     options: EvalOptions,
-    progress: Progress,
+    callbacks: Callbacks,
 ) -> Comparison:
-    target = Target(agent_pin(project, suite.agent).id, _environment_id(project, suite))
+    """Run the suite on every subject and compare each with the first."""
+    settings = _settings(suite, options)
     repeats = options.repeats or suite.repeats
+    scope = options.scope or f"{remote.base_url}|{remote.workspace_id or ''}"
+    run = RunOptions(repeats, options.concurrency, environment_id, scope, options.rerun_failed)
     started = time.monotonic()
-    results = run_suite(
-        remote,
-        suite,
-        target,
-        sorted({candidate, baseline}),
-        repeats=repeats,
-        concurrency=options.concurrency,
-        progress=progress,
-    )
-    if all(r.status == "error" for r in results):
-        raise UserError(
-            f"eval {suite.name}: every run failed, nothing was measured: {results[0].detail}"
-        )
+    with _cache(options) as cache:
+        output = run_suite(remote, suite, subjects, run, cache, *_callbacks(callbacks))
+    _check_measured(suite, output)
     order = [(case.id, case.label) for case in suite.cases]
-    scores = {v: score_version(v, order, results) for v in {candidate, baseline}}
+    scores = tuple(score_version(s, order, output.results) for s in subjects)
+    policy = _policy(suite, options)
+    contrasts, decisions = build(scores, settings, policy)
     return Comparison(
         suite=suite.name,
         agent=suite.agent,
-        candidate=scores[candidate],
-        baseline=scores[baseline],
-        tolerance=options.tolerance,
         repeats=repeats,
-        decision=decide(scores[candidate], scores[baseline], options.tolerance),
+        settings=settings,
+        policy=policy,
+        scores=scores,
+        contrasts=contrasts,
+        decisions=decisions,
+        judge=output.judge,
+        sessions=output.sessions,
         seconds=round(time.monotonic() - started, 2),
+        inputs={case.id: suite.message(case) for case in suite.cases},
     )
 
 
-def promote(
-    project: Project,
-    remote: Remote,
-    key: str,
-    to: str,
-    suite_name: str,
-    options: EvalOptions,
-    progress: Progress,
-) -> Promotion:
-    """Move `key`'s pin to version `to` only if the suite finds no regression against it."""
-    suite = project.suite(suite_name)
-    if suite.agent != key:
-        raise UserError(f"suite {suite_name!r} evaluates agent {suite.agent!r}, not {key!r}")
-    pin = agent_pin(project, key)
-    pinned = pinned_version(pin)
-    target = resolve(remote, pin, to, key)
-    version = target.version or 0
-    if version == pinned:
-        return Promotion(key, pinned, version, None)
-    comparison = compare(project, remote, suite, version, pinned, options, progress)
-    if comparison.decision.passed:
-        moved = AgentPin(
-            pin.id, version, digest(server_spec("agent", target.data)), evidence(comparison)
+def _callbacks(callbacks: Callbacks) -> tuple[Progress, JudgeProgress]:
+    return callbacks.progress, callbacks.judging
+
+
+@contextmanager
+def _cache(options: EvalOptions) -> Iterator[Cache]:
+    with Cache(options.cache_path, read=options.read_cache) as cache:
+        yield cache
+
+
+def _settings(suite: Suite, options: EvalOptions) -> Settings:
+    settings = suite.statistics
+    if options.confidence is not None:
+        settings = replace(settings, confidence=options.confidence)
+    if options.min_effect is not None:
+        settings = replace(settings, min_effect=options.min_effect)
+    if options.seed is not None:
+        settings = replace(settings, seed=options.seed)
+    return settings
+
+
+def _policy(suite: Suite, options: EvalOptions) -> Policy:
+    budgets = Budgets(
+        max_cost_increase=_first(options.max_cost_increase, suite.budgets.max_cost_increase),
+        max_latency_p95=_first(options.max_latency_p95, suite.budgets.max_latency_p95),
+    )
+    return Policy(options.on_inconclusive, suite.min_accuracy, budgets)
+
+
+def _first(*values: float | None) -> float | None:
+    return next((v for v in values if v is not None), None)
+
+
+def _check_measured(suite: Suite, output: RunOutput) -> None:
+    """Refuse to compare nothing: every run failed, or every reply of a subject is the
+    emulator's placeholder (its responder has no rule for it)."""
+    results: tuple[RunResult, ...] = output.results
+    if results and all(r.status == "error" for r in results):
+        raise UserError(
+            f"eval {suite.name}: every run failed, nothing was measured: {results[0].detail}"
         )
-        _write_pin(project, key, pin, moved)
-    return Promotion(key, pinned, version, comparison)
-
-
-def make_gate(project: Project, remote: Remote, options: EvalOptions) -> Gate:
-    """For `apply --gate`: score an updated agent's new version against its pinned one."""
-
-    def gate(change: Change, created: ServerObject) -> GateVerdict:
-        suites = [s for s in project.suites.values() if s.agent == change.key]
-        pin = project.pins.agents.get(change.key)
-        if not suites:
-            return GateVerdict(True, f"no eval suite for {change.key}")
-        if pin is None or pin.id != change.id:
-            return GateVerdict(True, "no pinned version to compare with")
-        version = created.version or 0
-        found = tuple(
-            compare(project, remote, s, version, pinned_version(pin), options, _quiet)
-            for s in suites
-        )
-        refused = [c for c in found if not c.decision.passed]
-        message = "; ".join(f"{c.suite}: {c.decision.reason}" for c in refused or found)
-        return GateVerdict(not refused, message, found)
-
-    return gate
+    for name in dict.fromkeys(r.subject for r in results):
+        replies = [r.reply for r in results if r.subject == name and r.reply]
+        if replies and all(reply.startswith(PLACEHOLDER) for reply in replies):
+            raise UserError(
+                f"eval {suite.name}: every reply of {name} is the emulator's placeholder "
+                f"({replies[0]!r}): its responder has no rules for this agent, so nothing "
+                "was measured. Add rules to evals/responder.yaml (docs/emulator.md), or "
+                "run against the real API"
+            )
 
 
 def resolve(remote: Remote, pin: AgentPin, ref: str, key: str) -> ServerObject:
@@ -184,41 +219,12 @@ def pinned_version(pin: AgentPin) -> int:
     return pin.version
 
 
-def evidence(comparison: Comparison, now: datetime | None = None) -> dict[str, Any]:
-    """What promote records in the pin entry (see agentform.pins.evidence)."""
-    when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "suite": comparison.suite,
-        "evaluated_at": when,
-        "tolerance": comparison.tolerance,
-        "repeats": comparison.repeats,
-        "candidate": _scores(comparison.candidate),
-        "baseline": _scores(comparison.baseline),
-    }
-
-
-def _scores(score: VersionScore) -> Mapping[str, Any]:
-    labels = {label: round(t.accuracy, 4) for label, t in score.labels.items()}
-    return {
-        "version": score.version,
-        "accuracy": round(score.overall.accuracy, 4),
-        "labels": labels,
-    }
-
-
-def _environment_id(project: Project, suite: Suite) -> str:
+def pinned_environment(project: Project, suite: Suite) -> str:
     try:
         return project.pins.environment(suite.environment).id
     except LookupKeyError as exc:
         raise UserError(f"{exc}; run `agentform apply` first") from None
 
 
-def _write_pin(project: Project, key: str, before: AgentPin, after: AgentPin) -> None:
-    """Write the move, unless pins.yaml changed under the eval (then say so, move nothing)."""
-    change = PinChange("agents", key, after, intent=None, expect=before)
-    if not PinStore(project.pins_path).change([change])[0]:
-        raise UserError(f"{project.pins_path} changed during the eval ({key}); run promote again")
-
-
-def _quiet(done: int, total: int, result: object) -> None:
+def quiet(done: int, total: int, result: object) -> None:
     return None

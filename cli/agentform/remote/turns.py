@@ -13,6 +13,12 @@ from typing import Any
 
 _FINAL = {"session.status_idle": None, "session.status_terminated": "terminated"}
 _TOOL_USES = ("agent.tool_use", "agent.mcp_tool_use", "agent.custom_tool_use")
+USAGE_FIELDS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_creation_input_tokens",
+    "cache_read_input_tokens",
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,7 @@ class SessionEvent:
     tool_name: str | None = None
     tool_input: Mapping[str, Any] | None = None
     stop_reason: str | None = None  # session.status_idle / terminated
+    usage: Mapping[str, int] | None = None  # span.model_request_end: that request's tokens
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> SessionEvent:
@@ -39,6 +46,7 @@ class SessionEvent:
             tool_name=data.get("name") if tool else None,
             tool_input=data.get("input") if tool else None,
             stop_reason=_stop_reason(kind, data),
+            usage=_usage(kind, data),
         )
 
 
@@ -54,12 +62,33 @@ class Turn:
         texts = [e.text for e in self.events if e.type == "agent.message"]
         return texts[-1] if texts else ""
 
+    @property
+    def usage(self) -> dict[str, int]:
+        """Tokens of the turn: the sum over its model requests (`span.model_request_end`)."""
+        total = dict.fromkeys(USAGE_FIELDS, 0)
+        for event in self.events:
+            for name in USAGE_FIELDS:
+                total[name] += int((event.usage or {}).get(name) or 0)
+        return total
+
+    @property
+    def tool_uses(self) -> tuple[SessionEvent, ...]:
+        """The tool calls the agent made (built-in, MCP and custom), in order."""
+        return tuple(e for e in self.events if e.tool_name is not None)
+
 
 def _stop_reason(kind: str, data: Mapping[str, Any]) -> str | None:
     if kind not in _FINAL:
         return None
     reason = data.get("stop_reason") or {}
     return _FINAL[kind] or str(reason.get("type", "unknown"))
+
+
+def _usage(kind: str, data: Mapping[str, Any]) -> Mapping[str, int] | None:
+    if kind != "span.model_request_end":
+        return None
+    usage = data.get("model_usage") or {}
+    return {name: int(usage.get(name) or 0) for name in USAGE_FIELDS}
 
 
 class TurnCollector:

@@ -1,0 +1,160 @@
+"""The HTML report, opened in headless Chromium: self-contained, and showing the figures of
+`--format json` once its script has run. A screenshot is saved beside the report.
+
+Chromium is the distribution's package (`.ci/run` installs it with apt when missing); no
+browser is downloaded here. Without it the test is skipped only where apt is unavailable.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentform.emulator import admin, serve
+from tests.cli_helpers import agentform
+from tests.estate import REPO, edit_prompt
+
+FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+)  # fmt: skip
+ROUTING_RULE = "ROUTING RULE: route anything about usage or request volume to api-platform.\n"
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if shutil.which("apt-get") is None:
+        pytest.skip("no chromium or chromium-browser, and no apt-get to install one")
+    pytest.fail("chromium is missing: `apt-get install -y chromium` (.ci/run does it as root)")
+
+
+@pytest.fixture(scope="module")
+def _responder_emulator() -> Iterator[str]:
+    with serve(responder=REPO / "evals" / "responder.yaml") as url:
+        yield url
+
+
+@pytest.fixture
+def url(_responder_emulator: str) -> str:
+    admin.reset(_responder_emulator, data=True)
+    return _responder_emulator
+
+
+def browse(page: Path, profile: Path, *args: str) -> str:
+    done = subprocess.run(
+        [chromium(), *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_html_report_shows_the_json_figures_in_chromium(
+    estate: Path, url: str, tmp_path: Path
+) -> None:
+    assert agentform(estate, url, "apply", "--auto-approve").exit_code == 0
+    edit_prompt(estate, ROUTING_RULE)
+    report = tmp_path / "report.html"
+    args = ("eval", "triage", "--candidate", "manifest", "--repeat", "2")
+    made = agentform(estate, url, *args, "--format", "html", "--out", str(report))
+    assert made.exit_code == 3, made.output
+    as_json = agentform(estate, url, *args, "--format", "json")  # cached: the same runs
+    data = json.loads(as_json.stdout)
+
+    page = report.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing to fetch
+    assert "<link" not in page and "@import" not in page
+
+    dom = browse(report, tmp_path / "profile", "--dump-dom")
+    shown = _accuracy_cells(dom)
+    for subject in data["subjects"]:
+        for label in [*subject["labels"], "overall"]:
+            figures = subject if label == "overall" else subject["labels"][label]
+            cell = shown[(subject["name"], label)]
+            assert cell["value"] == f"{figures['accuracy'] * 100:.1f}%"
+            drawn = float(cell["width"].rstrip("%"))  # the bar, drawn by the script
+            assert drawn == pytest.approx(round(figures["accuracy"] * 100, 1))
+            low, high = figures["interval"]
+            assert cell["interval"] == f"[{low * 100:.1f}%, {high * 100:.1f}%]"
+            assert cell["count"] == f"{figures['passed']}/{figures['runs']}"
+    deltas = _delta_cells(dom)
+    for label, figures in data["comparisons"][0]["labels"].items():
+        delta, low, high, verdict = deltas[label]
+        assert (delta, low, high) == pytest.approx(
+            (figures["delta"], *figures["interval"])
+        )  # fmt: skip
+        assert verdict == figures["verdict"]
+    assert deltas["billing"][3] == "worse" and deltas["billing"][2] < 0
+    gate = re.search(r'id="gate" data-outcome="(\w+)"', dom)
+    assert gate is not None and gate.group(1) == data["gate"]["outcome"] == "worse"
+    summary = re.search(r'id="summary"[^>]*>([^<]*)<', dom)
+    assert summary is not None
+    assert summary.group(1) == f"Showing 20 of 20 cases; {_changed(data)} changed between versions."
+    # the three billing tickets that mention usage, and a 429 ticket whose priority changed
+    assert _changed(data) == 4
+    assert "<del>billing</del>" in dom or '<del>"billing",</del>' in dom  # the reply diff
+
+    shot = tmp_path / "report.png"
+    browse(report, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1400,1800")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    print(f"report: {report}\nscreenshot: {shot}")
+
+
+def _accuracy_cells(dom: str) -> dict[tuple[str, str], dict[str, str]]:
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for row in re.finditer(r'<tr data-label="([^"]+)">(.*?)</tr>', dom, re.S):
+        for cell in re.finditer(r'<td class="accuracy" data-subject="([^"]+)">(.*?)</td>', row.group(2), re.S):  # fmt: skip
+            body = cell.group(2)
+            width = re.search(r'class="fill" style="width: ([\d.]+%);', body)
+            value = re.search(r'class="value">([^<]+)<', body)
+            muted = re.search(r'class="muted">(\d+/\d+) (\[[^\]]+\])<', body)
+            assert width and value and muted, body
+            found[(html.unescape(cell.group(1)), html.unescape(row.group(1)))] = {
+                "width": width.group(1),
+                "value": value.group(1),
+                "count": muted.group(1),
+                "interval": muted.group(2),
+            }
+    return found
+
+
+def _delta_cells(dom: str) -> dict[str, tuple[float, float, float, str]]:
+    found = {}
+    for row in re.finditer(r'<tr data-label="([^"]+)">(.*?)</tr>', dom, re.S):
+        cell = re.search(
+            r'class="delta"[^>]*data-delta="([^"]+)" data-low="([^"]+)" data-high="([^"]+)"'
+            r'.*?<span class="(\w+)">',
+            row.group(2),
+            re.S,
+        )
+        assert cell is not None
+        found[row.group(1)] = (
+            float(cell.group(1)), float(cell.group(2)), float(cell.group(3)), cell.group(4),
+        )  # fmt: skip
+    return found
+
+
+def _changed(data: dict[str, Any]) -> int:
+    def per_case(subject: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+        runs: dict[str, list[Any]] = {}
+        for result in subject["results"]:
+            runs.setdefault(result["case"], []).append(result)
+        return {
+            case: (tuple(r["status"] for r in results), results[0]["reply"])
+            for case, results in runs.items()
+        }
+
+    base, cand = (per_case(s) for s in data["subjects"])
+    return sum(base[case] != cand[case] for case in base)
