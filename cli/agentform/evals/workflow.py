@@ -21,7 +21,7 @@ from agentform.evals.suite import Suite
 from agentform.kinds import server_spec
 from agentform.kinds.shape import digest
 from agentform.manifests.project import Project
-from agentform.pins.model import AgentPin
+from agentform.pins.model import AgentPin, Version
 from agentform.pins.store import PinChange, PinStore
 from agentform.plan.model import Change
 from agentform.remote.client import NotFoundError, Remote
@@ -60,7 +60,7 @@ def evaluate(
     suite = project.suite(suite_name)
     pin = agent_pin(project, suite.agent)
     versions = [
-        resolve(remote, pin, ref, suite.agent).version or 0 for ref in (candidate, baseline)
+        number(resolve(remote, pin, ref, suite.agent).version) for ref in (candidate, baseline)
     ]
     return compare(project, remote, suite, versions[0], versions[1], options, progress)
 
@@ -120,7 +120,7 @@ def promote(
     pin = agent_pin(project, key)
     pinned = pinned_version(pin)
     target = resolve(remote, pin, to, key)
-    version = target.version or 0
+    version = number(target.version)
     if version == pinned:
         return Promotion(key, pinned, version, None)
     comparison = compare(project, remote, suite, version, pinned, options, progress)
@@ -142,7 +142,7 @@ def make_gate(project: Project, remote: Remote, options: EvalOptions) -> Gate:
             return GateVerdict(True, f"no eval suite for {change.key}")
         if pin is None or pin.id != change.id:
             return GateVerdict(True, "no pinned version to compare with")
-        version = created.version or 0
+        version = number(created.version)
         found = tuple(
             compare(project, remote, s, version, pinned_version(pin), options, _quiet)
             for s in suites
@@ -179,9 +179,14 @@ def agent_pin(project: Project, key: str) -> AgentPin:
 
 def pinned_version(pin: AgentPin) -> int:
     """An agent pin's version (the pins reader requires one for every agent)."""
-    if pin.version is None:
-        raise UserError(f"the pin of {pin.id} has no version")
+    if not isinstance(pin.version, int):
+        raise UserError(f"the pin of {pin.id} has no version number")
     return pin.version
+
+
+def number(version: Version | None) -> int:
+    """An agent version's number (agents' versions are numbers; skills' are ids)."""
+    return version if isinstance(version, int) else 0
 
 
 def evidence(comparison: Comparison, now: datetime | None = None) -> dict[str, Any]:
