@@ -21,8 +21,14 @@ from typing import Any
 
 from typing_extensions import is_typeddict
 
-from agentform.manifests.schemas import KEY_PATTERN, KINDS, METADATA_RESERVED_PREFIX, USER_METADATA_KEYS
+from agentform.manifests.schemas import (
+    KEY_PATTERN,
+    KINDS,
+    METADATA_RESERVED_PREFIX,
+    USER_METADATA_KEYS,
+)
 from schemagen.own import Schema, document, eval_schema, pins_schema
+from schemagen.skill import skill_schema
 
 _SDK_ONLY_PARAMS = ("betas", "workspace_id")
 
@@ -31,6 +37,7 @@ def build_schemas() -> dict[str, Schema]:
     builders: dict[str, Callable[[], Schema]] = {
         "agent": agent_schema,
         "environment": environment_schema,
+        "skill": skill_schema,
         "pins": pins_schema,
         "eval": eval_schema,
     }
