@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from agentform.apply.run import ApplyOptions, ApplyResult, Outcome, apply_plan
+from agentform.kinds import KINDS
 from agentform.manifests.project import Project
 from agentform.pins.store import PinStore
 from agentform.plan import saved as planfile
@@ -36,12 +37,22 @@ def read_state(project: Project, remote: Remote) -> RemoteState:
     """The server: one list call per page of each kind, then the pinned versions that
     are not the latest (one retrieve each; only for pins behind their latest), and the
     content a listing leaves out where a manifest differs from its pin (skills)."""
-    state = remote.read_state()
+    state = remote.read_state(kinds_to_read(project))
     needed = versions_needed(state, project.pins)
     needed += contents_needed(project.estate, state, project.pins)
     state = state.with_versions(remote.fetch_versions(list(dict.fromkeys(needed))))
     wanted = histories_needed(project.estate, state, project.pins)
     return state.with_histories(remote.fetch_histories(wanted))
+
+
+def kinds_to_read(project: Project) -> tuple[str, ...]:
+    """Every kind whose objects carry markers (a stray can only be found by listing), and
+    a kind without markers (skills) only when this estate has manifests or pins of it."""
+    return tuple(
+        k.name
+        for k in KINDS
+        if k.marked or project.estate.of_kind(k.name) or project.pins.section(k.plural)
+    )
 
 
 def make_plan(project: Project, remote: Remote, scope: Scope | None = None) -> Planned:
