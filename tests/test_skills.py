@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from agentform import pins
+from agentform.apply.run import ApplyOptions
 from agentform.emulator import admin
+from agentform.kinds.shape import digest
+from agentform.kinds.skill import SKILL
+from agentform.manifests.project import load_project
+from agentform.pins.model import Pending
+from agentform.pins.store import PinChange, PinStore
+from agentform.remote.client import Remote
+from agentform.workflow import make_plan, run_apply
 from tests.cli_helpers import agentform, plan_json
 from tests.estate import REPO, write
 
@@ -213,3 +221,49 @@ def test_pins_check_reads_the_pinned_files(tmp_path: Path, emulator_url: str) ->
     assert checked.exit_code == 1
     assert "does not match skillver_" in checked.output
     assert "agentform pin skill lookup skillver_" in checked.output
+
+
+def test_a_version_an_interrupted_apply_made_is_pinned_not_made_again(
+    tmp_path: Path, emulator_url: str, client: Any
+) -> None:
+    estate = skill_estate(tmp_path)
+    apply(estate, emulator_url)
+    first = pins.load(estate / "pins.yaml").get("skills", "lookup")
+    assert first is not None and first.version is not None
+    write(estate, "skills/lookup/notes.txt", "new notes\n")
+    files = sorted(p for p in (estate / "skills/lookup").rglob("*") if p.is_file())
+    base = estate / "skills/lookup"
+    upload = [(f"lookup/{p.relative_to(base).as_posix()}", p.read_bytes()) for p in files]
+    made = client.beta.skills.versions.create(first.id, files=upload)  # the upload that landed
+
+    held = plan_json(estate, emulator_url)  # no intent recorded: someone else made it
+    assert not held["has_changes"] and [n["code"] for n in held["notes"]] == ["held"]
+
+    project = load_project(estate, estate / "pins.yaml")
+    marker = digest(SKILL.desired(project.estate.of_kind("skill")["lookup"].spec))
+    intent = Pending(first.version, marker)  # what apply records before it uploads
+    PinStore(estate / "pins.yaml").change([PinChange("skills", "lookup", intent=intent)])
+    plan = plan_json(estate, emulator_url)
+    assert actions(plan) == {("skill", "lookup"): "pin"}
+    assert [n["code"] for n in plan["notes"]] == ["unfinished"]
+    apply(estate, emulator_url)
+    assert pins.load(estate / "pins.yaml").get("skills", "lookup").version == made.id
+    assert_no_changes(estate, emulator_url)
+
+
+def test_a_version_made_since_the_plan_stops_the_upload(
+    tmp_path: Path, emulator_url: str, client: Any
+) -> None:
+    estate = skill_estate(tmp_path)
+    apply(estate, emulator_url)
+    write(estate, "skills/lookup/notes.txt", "mine\n")
+    remote = Remote(client)
+    planned = make_plan(load_project(estate, estate / "pins.yaml"), remote)
+    skill_id = pins.load(estate / "pins.yaml").get("skills", "lookup").id
+    theirs = b"---\nname: lookup\ndescription: Someone else's.\n---\n"
+    client.beta.skills.versions.create(skill_id, files=[("lookup/SKILL.md", theirs)])
+    result = run_apply(planned, remote, ApplyOptions(), lambda outcome: None)
+    [outcome] = result.outcomes
+    assert outcome.status == "failed"
+    assert "changed on the server since the plan" in outcome.message
+    assert admin.counters(emulator_url)["POST /v1/skills/{skill_id}/versions"] == 1  # theirs
