@@ -172,6 +172,9 @@ def test_pin_skill_moves_to_a_version_that_exists(tmp_path: Path, emulator_url: 
     missing = agentform(estate, emulator_url, "pin", "skill", "lookup", "skillver_nope")
     assert missing.exit_code == 1
     assert f"has no version skillver_nope; it has {first.version}, skillver_" in missing.output
+    unqualified = agentform(estate, emulator_url, "pin", "lookup", "skillver_x")
+    assert unqualified.exit_code == 1
+    assert "(a skill's: `agentform pin skill lookup skillver_x`)" in unqualified.output
     forward = agentform(estate, emulator_url, "pin", "skill", "lookup", "--latest")
     assert forward.exit_code == 0 and "; latest is" not in forward.output
     assert "held" not in agentform(estate, emulator_url, "status").output

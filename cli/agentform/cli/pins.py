@@ -62,7 +62,10 @@ def _pin_args(args: tuple[str, ...], latest: bool) -> tuple[str, str, Version | 
     if kind_name != "agent":
         return kind_name, rest[0], rest[1]
     if not rest[1].isdigit() or int(rest[1]) < 1:
-        raise UserError(f"an agent's VERSION is a number >= 1, not {rest[1]!r}")
+        raise UserError(
+            f"an agent's VERSION is a number >= 1, not {rest[1]!r} "
+            f"(a skill's: `agentform pin skill {rest[0]} {rest[1]}`)"
+        )
     return kind_name, rest[0], int(rest[1])
 
 
