@@ -174,3 +174,11 @@ def test_a_saved_plan_is_stale_when_a_skill_file_changed(tmp_path: Path, emulato
     result = agentform(tmp_path, emulator_url, "apply", str(saved))
     assert result.exit_code == 1
     assert "saved plan is stale" in result.output and "run.py changed" in result.output
+
+
+def test_a_skill_file_named_like_a_kind_is_not_a_reference(tmp_path: Path) -> None:
+    long = SKILL_MD + "    " + "x" * skill_files.TEXT_LIMIT + "\n"  # too long to show as text
+    write(tmp_path, "skills/lookup/SKILL.md", long)
+    write(tmp_path, "skills/lookup/agent", "not a key\n")  # the only text: {agent: ...}
+    result = validate(tmp_path)
+    assert result.exit_code == 0, result.output
