@@ -28,6 +28,7 @@ from agentform.manifests.schemas import (
     USER_METADATA_KEYS,
 )
 from schemagen.own import Schema, document, eval_schema, pins_schema
+from schemagen.skill import skill_schema
 
 _SDK_ONLY_PARAMS = ("betas", "workspace_id")
 
@@ -36,6 +37,7 @@ def build_schemas() -> dict[str, Schema]:
     builders: dict[str, Callable[[], Schema]] = {
         "agent": agent_schema,
         "environment": environment_schema,
+        "skill": skill_schema,
         "pins": pins_schema,
         "eval": eval_schema,
     }

@@ -38,9 +38,11 @@ def pins_schema() -> Schema:
                     **key_map,
                     "additionalProperties": {"$ref": "#/$defs/EnvironmentPin"},
                 },
+                "skills": {**key_map, "additionalProperties": {"$ref": "#/$defs/SkillPin"}},
             },
             "$defs": {
                 "AgentPin": _agent_pin(),
+                "SkillPin": _skill_pin(),
                 "EnvironmentPin": _environment_pin(),
                 "Evidence": _evidence(),
                 "VersionScore": _version_score(),
@@ -400,4 +402,25 @@ def _environment_pin() -> Schema:
         "required": ["id"],
         "additionalProperties": False,
         "properties": {"id": {"type": "string", "pattern": "^env_[A-Za-z0-9]+$"}},
+    }
+
+
+def _skill_pin() -> Schema:
+    return {
+        "type": "object",
+        "required": ["id", "version", "digest"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "pattern": "^skill_[A-Za-z0-9]+$"},
+            "version": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9_-]{1,128}$",
+                "description": "The pinned version's id (skillver_...).",
+            },
+            "digest": {
+                "type": "string",
+                "pattern": "^sha256:[0-9a-f]{64}$",
+                "description": "sha256 of the skill's name and files in this version.",
+            },
+        },
     }

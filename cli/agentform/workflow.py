@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from agentform.apply.run import ApplyOptions, ApplyResult, Outcome, apply_plan
+from agentform.kinds import KINDS
 from agentform.manifests.project import Project
 from agentform.pins.store import PinStore
 from agentform.plan import saved as planfile
-from agentform.plan.build import build_plan, histories_needed, versions_needed
+from agentform.plan.build import (
+    build_plan,
+    contents_needed,
+    histories_needed,
+    versions_needed,
+)
 from agentform.plan.model import Plan
 from agentform.plan.saved import Scope
 from agentform.remote.client import Remote
@@ -29,11 +35,24 @@ class Planned:
 
 def read_state(project: Project, remote: Remote) -> RemoteState:
     """The server: one list call per page of each kind, then the pinned versions that
-    are not the latest (one retrieve each; only for pins behind their latest)."""
-    state = remote.read_state()
-    state = state.with_versions(remote.fetch_versions(versions_needed(state, project.pins)))
+    are not the latest (one retrieve each; only for pins behind their latest), and the
+    content a listing leaves out where a manifest differs from its pin (skills)."""
+    state = remote.read_state(kinds_to_read(project))
+    needed = versions_needed(state, project.pins)
+    needed += contents_needed(project.estate, state, project.pins)
+    state = state.with_versions(remote.fetch_versions(list(dict.fromkeys(needed))))
     wanted = histories_needed(project.estate, state, project.pins)
     return state.with_histories(remote.fetch_histories(wanted))
+
+
+def kinds_to_read(project: Project) -> tuple[str, ...]:
+    """Every kind whose objects carry markers (a stray can only be found by listing), and
+    a kind without markers (skills) only when this estate has manifests or pins of it."""
+    return tuple(
+        k.name
+        for k in KINDS
+        if k.marked or project.estate.of_kind(k.name) or project.pins.section(k.plural)
+    )
 
 
 def make_plan(project: Project, remote: Remote, scope: Scope | None = None) -> Planned:
@@ -68,4 +87,5 @@ def run_apply(
 ) -> ApplyResult:
     project = planned.project
     store = PinStore(project.pins_path)
+    options = replace(options, root=project.estate.root)  # skills' files are read again
     return apply_plan(planned.plan, remote, store, options, report, project.pins.workspace_id)

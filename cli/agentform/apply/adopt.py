@@ -1,11 +1,12 @@
-"""`agentform import`: adopt agents and environments that exist on the server.
+"""`agentform import`: adopt agents, environments and skills that exist on the server.
 
-Writes a manifest per object (a long prompt to `<key>.prompt.md`), then marks the object
-with `agentform.key` (import is the explicit consent to manage it; marking an agent makes
-a new version with identical content), then pins it. The manifest is written so that
-`plan` shows no changes for it. Existing files are never overwritten: every target is
-checked before anything is written, and files written for an object whose marking
-failed are removed again.
+Writes a manifest per object (a long prompt to `<key>.prompt.md`; a skill's files, as
+downloaded, to `skills/<key>/`), then marks the object with `agentform.key` (import is
+the explicit consent to manage it; marking an agent makes a new version with identical
+content; a skill has no metadata, so its pin alone says it is managed), then pins it.
+The manifest is written so that `plan` shows no changes for it. Existing files are
+never overwritten: every target is checked before anything is written, and files
+written for an object whose marking failed are removed again.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from agentform.kinds import KINDS, kind
 from agentform.kinds.shape import digest
 from agentform.manifests.estate import Manifest, load_manifest
 from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER, KEY_PATTERN, USER_METADATA_KEYS
-from agentform.pins.model import Pins
+from agentform.pins.model import Pins, Version
 from agentform.pins.store import PinChange, PinStore
 from agentform.remote.client import Remote
 from agentform.remote.state import KindName, ServerObject
@@ -38,7 +39,7 @@ class Imported:
     id: str
     manifest: Path
     prompt: Path | None
-    version: int | None
+    version: Version | None
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class _Target:
     key: str
     manifest: Path
     prompt: Path | None
-    files: dict[Path, str]
+    files: dict[Path, str | bytes]
 
 
 def unmarked(
@@ -56,8 +57,14 @@ def unmarked(
     """Every live object agentform does not manage here (for `import --all`): unmarked
     ones, and strays (marked with a key that has neither a manifest nor a pin here)."""
     taken = _existing_keys(root, pins) if root is not None and pins is not None else {}
+    pinned = {p.id for s in pins.sections.values() for p in s.values()} if pins else set()
     found = remote.read_state().all()
-    return [o for o in found if o.key is None or (o.kind, o.key) not in taken]
+    return [
+        o
+        for o in found
+        if (o.key is None and o.id not in pinned)
+        or (o.key is not None and (o.kind, o.key) not in taken)
+    ]
 
 
 def import_objects(
@@ -68,7 +75,7 @@ def import_objects(
     objects: Iterable[tuple[ServerObject, str | None]],
     progress: Callable[[Imported], None] = lambda imported: None,
 ) -> list[Imported]:
-    targets = _targets(root, pins, list(objects))
+    targets = _targets(root, pins, [(_complete(remote, o), k) for o, k in objects])
     store = PinStore(pins_path)
     store.check_writable()
     done = []
@@ -111,6 +118,11 @@ def _targets(
     return targets
 
 
+def _complete(remote: Remote, obj: ServerObject) -> ServerObject:
+    """The object with its content (a listed skill has no files: read its latest)."""
+    return obj if kind(obj.kind).complete(obj.data) else remote.retrieve(obj.kind, obj.id)
+
+
 def _check_names(root: Path, targets: list[_Target]) -> None:
     """Names must be unique per kind in an estate; the server does not insist on it."""
     owners: dict[tuple[KindName, str], str] = {}
@@ -143,17 +155,21 @@ def _existing_keys(root: Path, pins: Pins) -> dict[tuple[KindName, str], str]:
     taken: dict[tuple[KindName, str], str] = {}
     for each in KINDS:
         for path in each.discover(root):
-            taken[(each.name, path.stem)] = f"manifest {path}"
+            taken[(each.name, each.key_of(path))] = f"manifest {path}"
         for key in pins.section(each.plural):
             taken.setdefault((each.name, key), f"pinned in {pins.path}")
     return taken
 
 
 def _target(root: Path, obj: ServerObject, key: str) -> _Target:
-    directory = root / kind(obj.kind).plural
-    manifest_path = directory / f"{key}.yaml"
-    spec, side_files = kind(obj.kind).to_manifest(obj.data, key)
-    files = {manifest_path: _render(obj, spec, root)}
+    of = kind(obj.kind)
+    manifest_path = of.manifest_path(root, key)
+    as_is = of.import_files(obj.data, key, root)
+    if as_is is not None:  # a skill: its files, as downloaded
+        return _Target(obj, key, manifest_path, None, as_is)
+    directory = manifest_path.parent
+    spec, side_files = of.to_manifest(obj.data, key)
+    files: dict[Path, str | bytes] = {manifest_path: _render(obj, spec, root)}
     prompt = None
     for name, text in side_files.items():
         prompt = directory / name
@@ -168,13 +184,18 @@ def _target(root: Path, obj: ServerObject, key: str) -> _Target:
 
 
 def _import_one(root: Path, remote: Remote, target: _Target) -> Imported:
-    for path, text in target.files.items():
+    for path, content in target.files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     try:
         manifest = _reload(root, target)
         desired = kind(target.obj.kind).desired(manifest.spec)
-        marked = _mark(remote, target.obj, target.key, digest(desired))
+        marked = target.obj  # a kind without metadata (skills): the pin is its identity
+        if kind(target.obj.kind).marked:
+            marked = _mark(remote, target.obj, target.key, digest(desired))
     except BaseException:
         for path in target.files:
             path.unlink(missing_ok=True)

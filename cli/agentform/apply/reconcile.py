@@ -6,6 +6,8 @@ key it created: when more than one live object carries that key's marker, the wi
 is the oldest (by `created_at`, then id) — a rule both applies agree on once both
 objects are visible. The loser archives its own object and pins the winner instead.
 A create is listed only after it committed, so at least the later apply sees both.
+Kinds without markers (skills) cannot tell a twin apart: the later apply's pin is kept
+out (`kept`), and its skill stays unpinned.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def reconcile_creates(
     """`outcomes`, with those of creates that lost a race replaced by what was done."""
     created = [o for o in outcomes if o.status == "done" and o.made and o.change.action == "create"]
     replaced: dict[int, Outcome] = {}
-    for kind_name in sorted({o.change.kind for o in created}):
+    for kind_name in sorted({o.change.kind for o in created if kind(o.change.kind).marked}):
         mine = [o for o in created if o.change.kind == kind_name]
         try:
             objects = remote.objects(kind_name)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from agentform.apply import writes
 from agentform.apply.pool import Pool
@@ -42,6 +43,7 @@ class ApplyOptions:
     parallelism: int = 4
     policy: writes.RetryPolicy = field(default_factory=writes.RetryPolicy)
     gate: Gate | None = None  # asked before an updated agent's new version is pinned
+    root: Path | None = None  # the estate: files a body names by digest are read from it
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def apply_plan(
     changes = plan.actionable()
     _record_intents(store, changes, workspace_id)
     batch = Batch(store)
-    runner = Runner(remote, batch, RunOptions(options.policy, options.gate))
+    runner = Runner(remote, batch, RunOptions(options.policy, options.gate, options.root))
     outcomes: list[Outcome] = []
     # Archives last: a resource that referenced an archived one is updated first.
     phases = [

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
 from agentform.apply import writes
-from agentform.errors import AgentformError
+from agentform.errors import AgentformError, UserError
 from agentform.kinds import kind, refs
 from agentform.kinds.shape import digest
 from agentform.manifests.schemas import DIGEST_MARKER
-from agentform.pins.model import Pending, Pin
+from agentform.pins.model import Pending, Pin, Version, label
 from agentform.pins.store import Batch, PinChange
 from agentform.plan.model import Change
 from agentform.remote.client import Remote, RemoteError
@@ -52,6 +53,7 @@ class Outcome:
 class RunOptions:
     policy: writes.RetryPolicy = field(default_factory=writes.RetryPolicy)
     gate: Gate | None = None  # asked before an updated agent's new version is pinned
+    root: Path | None = None  # the estate: files a body names by digest are read from it
 
 
 def pin_of(obj: ServerObject) -> Pin:
@@ -98,9 +100,16 @@ class Runner:
             maybe = isinstance(exc, writes.GaveUpError) and exc.maybe_done
             self._settle(change, maybe_done=maybe)
             return Outcome(change, "failed", str(exc))
+        except UserError as exc:  # the request could not be made (`Kind.attach`)
+            self._settle(change, maybe_done=False)
+            return Outcome(change, "failed", str(exc))
+
+    def _body(self, change: Change) -> dict[str, Any]:
+        """The request as sent (the kind reads the files its body names by digest)."""
+        return kind(change.kind).attach(change.key, change.body or {}, self.options.root)
 
     def _create(self, change: Change) -> Outcome:
-        created = writes.create(self.remote, change.kind, dict(change.body or {}), self.policy)
+        created = writes.create(self.remote, change.kind, self._body(change), self.policy)
         self._record(change, created)
         return Outcome(
             change, "done", f"created {created.id}{_v(created)}, pinned", made=created.id
@@ -108,14 +117,14 @@ class Runner:
 
     def _update(self, change: Change) -> Outcome:
         assert change.id is not None
-        body = dict(change.body or {})
+        body = self._body(change)
         updated = writes.update(self.remote, change.kind, change.id, body, self.policy)
         if kind(change.kind).versioned and updated.version == change.from_version:
             self._settle(change, maybe_done=False)
             return Outcome(
                 change,
                 "unchanged",
-                f"the server found nothing to change (still v{updated.version})",
+                f"the server found nothing to change (still {label(updated.version)})",
             )
         gated = self._gate(change, updated)
         if gated is not None and not gated.passed:
@@ -123,7 +132,8 @@ class Runner:
             return Outcome(change, gated.status, gated.message, gated.verdict)
         self._record(change, updated)
         moved = (
-            f"v{change.pinned_version or change.from_version} -> v{updated.version}, pinned"
+            f"{label(change.pinned_version or change.from_version)} -> "
+            f"{label(updated.version)}, pinned"
             if kind(change.kind).versioned
             else "updated in place"
         )
@@ -131,7 +141,7 @@ class Runner:
         return Outcome(change, "done", moved + note, gated.verdict if gated else None)
 
     def _replace(self, change: Change) -> Outcome:
-        created = writes.create(self.remote, change.kind, dict(change.body or {}), self.policy)
+        created = writes.create(self.remote, change.kind, self._body(change), self.policy)
         self._record(change, created)
         message = f"created {created.id} to replace {change.id}, pinned"
         return Outcome(
@@ -211,7 +221,7 @@ class Runner:
         """The gate's say on a new agent version, before its pin moves (None: no gate)."""
         if change.kind != "agent" or self.options.gate is None:
             return None
-        held = f"v{updated.version} created, not pinned"
+        held = f"{label(updated.version)} created, not pinned"
         try:
             verdict = self.options.gate(change, updated)
         except AgentformError as exc:
@@ -233,5 +243,5 @@ def _v(obj: ServerObject) -> str:
     return _version(obj.version)
 
 
-def _version(version: int | None) -> str:
-    return f" v{version}" if version is not None else ""
+def _version(version: Version | None) -> str:
+    return f" {label(version)}" if version is not None else ""

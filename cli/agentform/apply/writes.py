@@ -3,9 +3,10 @@
 Each write is sent once by the SDK (`max_retries=0`); this module decides what a failure
 means. 429/503/529: nothing happened, wait (`retry-after` when given) and send again.
 500, timeouts, dropped connections: it may have happened, so look before sending again:
-a create is searched for by its `agentform.key` marker, a versioned update by the
-version and digest marker it would have produced, an archive by `archived_at`. A 409 is
-a real conflict and is never retried.
+a create is searched for the kind's way (`Kind.find_created`: by its `agentform.key`
+marker), a versioned update by the version and digest marker it would have produced, an
+archive by `archived_at` (or its absence: a deleted skill). A 409 is a real conflict
+and is never retried.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
+from agentform.kinds import kind
+from agentform.manifests.schemas import DIGEST_MARKER
 from agentform.remote.client import (
     AmbiguousError,
     ConflictError,
+    NotFoundError,
     Remote,
     RemoteError,
     RetryableError,
@@ -69,12 +72,14 @@ class StoppedError(RemoteError):
 
 
 def create(
-    remote: Remote, kind: KindName, body: dict[str, Any], policy: RetryPolicy
+    remote: Remote, kind_name: KindName, body: dict[str, Any], policy: RetryPolicy
 ) -> ServerObject:
     def check() -> ServerObject | None:
-        return _find_created(remote, kind, body)
+        return kind(kind_name).find_created(remote, body)
 
-    return _with_retries(lambda: remote.create(kind, body), check, policy, f"create {kind}")
+    return _with_retries(
+        lambda: remote.create(kind_name, body), check, policy, f"create {kind_name}"
+    )
 
 
 def update(
@@ -112,7 +117,10 @@ def update(
 
 def archive(remote: Remote, kind: KindName, object_id: str, policy: RetryPolicy) -> ServerObject:
     def check() -> ServerObject | None:
-        current = remote.retrieve(kind, object_id)
+        try:
+            current = remote.retrieve(kind, object_id)
+        except NotFoundError:  # kinds that delete rather than archive (skills)
+            return ServerObject(kind, {"id": object_id, "archived_at": "deleted"})
         return current if current.data.get("archived_at") else None
 
     return _with_retries(
@@ -166,16 +174,3 @@ def _wait(policy: RetryPolicy, seconds: float, what: str, why: str, unsure: bool
 def _stop_if_asked(policy: RetryPolicy, what: str, unsure: bool) -> None:
     if policy.stop.is_set():
         raise StoppedError(f"{what}: interrupted before it finished", maybe_done=unsure)
-
-
-def _find_created(remote: Remote, kind: KindName, body: dict[str, Any]) -> ServerObject | None:
-    """The object a lost create made, recognised by its key and digest markers.
-
-    Lists every object of the kind (this only happens after a lost response): no
-    `created_at` window, so a client clock that is off does not hide it.
-    """
-    markers = body["metadata"]
-    for obj in remote.objects(kind):
-        if obj.key == markers[KEY_MARKER] and obj.applied_digest == markers[DIGEST_MARKER]:
-            return obj
-    return None

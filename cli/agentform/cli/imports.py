@@ -9,6 +9,7 @@ import click
 from agentform.cli.app import App
 from agentform.cli.progress import Progress
 from agentform.errors import UserError
+from agentform.pins.model import label
 from agentform.remote.state import KindName
 
 if TYPE_CHECKING:
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 CONSENT = (
     "Importing marks each object with agentform.key so agentform manages it from now on; "
-    "for an agent that makes a new version with identical content."
+    "for an agent that makes a new version with identical content (a skill has no "
+    "metadata: its pin alone marks it)."
 )
 
 
@@ -41,6 +43,7 @@ def import_(ctx: click.Context, everything: bool) -> None:
     Example:
       agentform import agent agent_011CZkYpogX7uDKUyvBTophP --key triage
       agentform import environment env_011CZkZ9X2dpNyB7HsEFoRfW --key default
+      agentform import skill skill_01AbCdEfGhJkLmNpQrStUvWx --key lookup
       agentform import --all
     """
     if ctx.invoked_subcommand is not None:
@@ -49,7 +52,8 @@ def import_(ctx: click.Context, everything: bool) -> None:
         return
     if not everything:
         raise UserError(
-            "name what to import: `import agent ID`, `import environment ID`, or `import --all`"
+            "name what to import: `import agent ID`, `import environment ID`, "
+            "`import skill ID`, or `import --all`"
         )
     run_import(ctx.obj, None)
 
@@ -82,7 +86,24 @@ def environment(app: App, environment_id: str, key: str | None) -> None:
     run_import(app, ("environment", environment_id, key))
 
 
-def run_import(app: App, one: tuple[KindName, str, str | None] | None) -> None:
+@import_.command()
+@click.argument("skill_id")
+@click.option("--key", help="The key to manage it under.  [default: from its name]")
+@click.option("--version", help="The version to download and pin.  [default: the latest]")
+@click.pass_obj
+def skill(app: App, skill_id: str, key: str | None, version: str | None) -> None:
+    """Import one custom skill by id: download its files into skills/KEY/.
+
+    \b
+    Example:
+      agentform import skill skill_01AbCdEfGhJkLmNpQrStUvWx --key lookup
+    """
+    run_import(app, ("skill", skill_id, key), version)
+
+
+def run_import(
+    app: App, one: tuple[KindName, str, str | None] | None, version: str | None = None
+) -> None:
     from agentform.manifests.project import in_workspace
     from agentform.pins.fileformat import load_or_empty
 
@@ -91,7 +112,7 @@ def run_import(app: App, one: tuple[KindName, str, str | None] | None) -> None:
     with Progress.start(app, "Importing") as progress, app.remote(pins.workspace_id) as remote:
         from agentform.apply.adopt import import_objects
 
-        objects = _objects(app, pins, remote, one)
+        objects = _objects(app, pins, remote, one, version)
         if not objects:
             progress.echo("nothing to import: every live object is already managed")
             return
@@ -100,7 +121,7 @@ def run_import(app: App, one: tuple[KindName, str, str | None] | None) -> None:
 
         def imported(item: Imported) -> None:
             files = f"{item.manifest}" + (f" + {item.prompt}" if item.prompt else "")
-            version = f" v{item.version}" if item.version else ""
+            version = f" {label(item.version)}" if item.version else ""
             done = app.paint("imported", "green")
             progress.echo(f"{done} {item.kind} {item.id} as {item.key}: {files}, pinned{version}")
             progress.advance()
@@ -109,14 +130,18 @@ def run_import(app: App, one: tuple[KindName, str, str | None] | None) -> None:
 
 
 def _objects(
-    app: App, pins: Pins, remote: Remote, one: tuple[KindName, str, str | None] | None
+    app: App,
+    pins: Pins,
+    remote: Remote,
+    one: tuple[KindName, str, str | None] | None,
+    version: str | None,
 ) -> list[tuple[ServerObject, str | None]]:
     from agentform.apply.adopt import unmarked
 
     if one is None:
         return [(obj, None) for obj in unmarked(remote, app.root, pins)]
     kind, object_id, key = one
-    return [(remote.retrieve(kind, object_id), key)]
+    return [(remote.retrieve(kind, object_id, version), key)]
 
 
 COMMANDS = [import_]

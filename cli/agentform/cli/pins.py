@@ -6,37 +6,67 @@ import click
 
 from agentform.cli.app import App
 from agentform.errors import ManifestErrors, UserError
+from agentform.pins.model import Version, behind, label
+
+PINNED_KINDS = ("agent", "skill")  # the kinds with versions to pin
 
 
 @click.command()
-@click.argument("key")
-@click.argument("version", required=False, type=click.IntRange(min=1))
-@click.option("--latest", is_flag=True, help="Pin the agent's latest version.")
+@click.argument("args", nargs=-1, metavar="[skill] KEY [VERSION]")
+@click.option("--latest", is_flag=True, help="Pin the latest version.")
 @click.pass_obj
-def pin(app: App, key: str, version: int | None, latest: bool) -> None:
-    """Move agent KEY's pin to VERSION (or --latest), after checking it exists.
+def pin(app: App, args: tuple[str, ...], latest: bool) -> None:
+    """Move agent KEY's pin (or skill KEY's) to VERSION (or --latest), after checking
+    it exists.
 
     The one-command rollback for people who don't want a `git revert`: callers
     use the pinned version from their next session on. The version must exist
     and the agent must not be archived; the pin records the digest of that
-    version's spec. Review and commit the pins.yaml change as usual.
+    version's spec. An agent's versions are numbers; a skill's are ids
+    (`skillver_...`). Review and commit the pins.yaml change as usual.
 
     \b
     Example:
       agentform pin triage 1          # roll back to version 1
       agentform pin triage --latest   # and forward again
+      agentform pin skill lookup skillver_011CZkZ9X2dpNyB7HsEFoRfW
     """
-    if (version is None) == (not latest):
-        raise UserError("give a VERSION or --latest (one of them)")
+    kind_name, key, version = _pin_args(args, latest)
     project = app.project()
     with app.remote(project.workspace_id) as remote:
         from agentform.pins.move import move_pin
 
-        move = move_pin(project, remote, key, version)
-    before = f"v{move.from_version}" if move.from_version else "unpinned"
+        move = move_pin(project, remote, key, version, kind_name)
+    before = label(move.from_version) if move.from_version else "unpinned"
     note = "" if move.written else " (already pinned there; pins.yaml unchanged)"
-    held = f"; latest is v{move.latest_version}" if move.to_version < move.latest_version else ""
-    click.echo(f"agent {key} ({move.id}): {before} -> v{move.to_version}{held}{note}")
+    held = (
+        f"; latest is {label(move.latest_version)}"
+        if behind(move.to_version, move.latest_version)
+        else ""
+    )
+    click.echo(f"{kind_name} {key} ({move.id}): {before} -> {label(move.to_version)}{held}{note}")
+
+
+def _pin_args(args: tuple[str, ...], latest: bool) -> tuple[str, str, Version | None]:
+    """`KEY VERSION` (an agent) or `skill KEY VERSION`, the version left out with --latest."""
+    qualified = len(args) >= 2 and args[0] in PINNED_KINDS
+    if qualified and len(args) == 2 and not latest and args[1].isdigit():
+        qualified = False  # `pin skill 3`: an agent whose key is "skill"
+    kind_name, rest = (args[0], args[1:]) if qualified else ("agent", args)
+    if not rest or len(rest) > 2:
+        raise UserError("give KEY and a VERSION (or --latest): `pin KEY N`, `pin skill KEY ID`")
+    if (len(rest) == 2) == latest:
+        raise UserError("give a VERSION or --latest (one of them)")
+    if latest:
+        return kind_name, rest[0], None
+    if kind_name != "agent":
+        return kind_name, rest[0], rest[1]
+    if not rest[1].isdigit() or int(rest[1]) < 1:
+        raise UserError(
+            f"an agent's VERSION is a number >= 1, not {rest[1]!r} "
+            f"(a skill's: `agentform pin skill {rest[0]} {rest[1]}`)"
+        )
+    return kind_name, rest[0], int(rest[1])
 
 
 @click.group()

@@ -8,6 +8,7 @@ import click
 
 from agentform.cli.app import App
 from agentform.cli.progress import Progress
+from agentform.pins.model import label
 from agentform.render.style import STATE_COLORS
 
 
@@ -51,8 +52,8 @@ def status(app: App, fmt: str) -> None:
     header = f"{'KIND':<12} {'KEY':<20} {'ID':<34} {'PINNED':>6} {'LATEST':>6}  STATE"
     click.echo(app.paint(header, "bold"))
     for row in rows:
-        pinned = f"v{row.pinned_version}" if row.pinned_version else "-"
-        latest = f"v{row.latest_version}" if row.latest_version else "-"
+        pinned = label(row.pinned_version) if row.pinned_version else "-"
+        latest = label(row.latest_version) if row.latest_version else "-"
         detail = f"  ({row.detail})" if row.detail else ""
         ident = row.id or "-"
         columns = f"{row.kind:<12} {row.key:<20} {ident:<34} {pinned:>6} {latest:>6}"

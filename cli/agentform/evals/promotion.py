@@ -20,6 +20,7 @@ from agentform.evals.workflow import (
     EvalOptions,
     agent_pin,
     compare,
+    number,
     pinned_environment,
     pinned_version,
     resolve,
@@ -63,7 +64,7 @@ def promote(
     pin = agent_pin(project, key)
     pinned = pinned_version(pin)
     target = resolve(remote, pin, to, key)
-    version = target.version or 0
+    version = number(target.version)
     if version == pinned:
         return Promotion(key, pinned, version, None)
     comparison = _versus_pinned(project, remote, suite_name, pin, target, options, callbacks)

@@ -27,7 +27,7 @@ from agentform.evals.stats import Settings
 from agentform.evals.suite_model import Budgets, Suite, canonical
 from agentform.kinds import server_spec
 from agentform.manifests.project import Project
-from agentform.pins.model import AgentPin
+from agentform.pins.model import AgentPin, Version
 from agentform.remote.client import NotFoundError, Remote
 from agentform.remote.state import ServerObject
 
@@ -94,7 +94,7 @@ def subject(name: str, agent: ServerObject, environment_id: str) -> Subject:
     return Subject(
         name=name,
         agent_id=agent.id,
-        version=agent.version or 1,
+        version=number(agent.version) or 1,
         spec_digest=key(canonical(spec), environment_id),
         model=model_id,
     )
@@ -214,9 +214,14 @@ def agent_pin(project: Project, key: str) -> AgentPin:
 
 def pinned_version(pin: AgentPin) -> int:
     """An agent pin's version (the pins reader requires one for every agent)."""
-    if pin.version is None:
-        raise UserError(f"the pin of {pin.id} has no version")
+    if not isinstance(pin.version, int):
+        raise UserError(f"the pin of {pin.id} has no version number")
     return pin.version
+
+
+def number(version: Version | None) -> int:
+    """An agent version's number (agents' versions are numbers; skills' are ids)."""
+    return version if isinstance(version, int) else 0
 
 
 def pinned_environment(project: Project, suite: Suite) -> str:

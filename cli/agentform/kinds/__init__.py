@@ -15,8 +15,9 @@ from typing import Any
 from agentform.kinds.agent import AGENT
 from agentform.kinds.base import Kind
 from agentform.kinds.environment import ENVIRONMENT
+from agentform.kinds.skill import SKILL
 
-KINDS: tuple[Kind, ...] = (AGENT, ENVIRONMENT)
+KINDS: tuple[Kind, ...] = (AGENT, ENVIRONMENT, SKILL)
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 BY_PLURAL: dict[str, Kind] = {k.plural: k for k in KINDS}
 # `{<kind>: <key>}` in a manifest: kind name -> how the pinned (id, version) is written.

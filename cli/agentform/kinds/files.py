@@ -3,8 +3,8 @@
 A manifest is reviewed text, but the file it names is read by every command and its
 content ends up in plans that CI posts publicly. So before anything is read, the path
 must resolve (after symlinks) inside the estate, be a regular file (not a FIFO that
-hangs, not /dev/zero that never ends) and be no larger than its limit; and it must
-be UTF-8.
+hangs, not /dev/zero that never ends) and be no larger than its limit; and a text file
+must be UTF-8 (a skill's files may be binary: `read_estate_bytes`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,17 @@ def read_estate_file(
 
     `limit` is in bytes; `what` names the file in messages ("prompt file").
     """
+    path, raw = read_estate_bytes(root, base, name, limit=limit, what=what)
+    try:
+        return path, raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(f"{what} {name} is not UTF-8 (bad byte at offset {exc.start})") from None
+
+
+def read_estate_bytes(
+    root: Path, base: Path, name: str, *, limit: int, what: str
+) -> tuple[Path, bytes]:
+    """Read `name` (relative to `base`) as bytes, only if it is safe to (see above)."""
     path = (base / name).resolve()
     estate = root.resolve()
     if not path.is_relative_to(estate):
@@ -48,10 +59,7 @@ def read_estate_file(
         raise FileProblem(f"cannot read {what} {name}: {exc.strerror}") from None
     if len(raw) > limit:
         raise FileProblem(f"{what} {name} is larger than the limit of {limit:,} bytes")
-    try:
-        return path, raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FileProblem(f"{what} {name} is not UTF-8 (bad byte at offset {exc.start})") from None
+    return path, raw
 
 
 def _describe(mode: int) -> str:

@@ -19,7 +19,8 @@ from typing import Any
 from agentform.manifests.yamlsrc import FieldPath
 
 AFTER_APPLY = "$after_apply"
-FREE_FORM = frozenset({"metadata"})  # user data: `{agent: x}` there is just data
+# User data: `{agent: x}` there is just data (a skill's `files` and `texts` map paths).
+FREE_FORM = frozenset({"metadata", "files", "texts"})
 
 
 @dataclass(frozen=True)

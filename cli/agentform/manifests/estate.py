@@ -1,9 +1,10 @@
 """Load and validate the estate's manifests into typed desired state.
 
 One resource per file, in the directory of its kind (`agents/<key>.yaml`,
-`environments/<key>.yaml`, ...; see agentform.kinds). The file stem is the key. Every
-problem in every file is collected and raised together as `ManifestErrors`, before
-anything talks to a server. No SDK import here.
+`environments/<key>.yaml`, `skills/<key>/SKILL.md`, ...; see agentform.kinds). The file
+stem (a skill: its directory) is the key. Every problem in every file is collected and
+raised together as `ManifestErrors`, before anything talks to a server. No SDK import
+here.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def load_estate(root: Path) -> Estate:
 def load_manifest(kind: str, path: Path, root: Path) -> Manifest:
     """One manifest file on its own; raises ManifestErrors listing its problems."""
     errors: list[ManifestError] = []
-    manifest = _load_one(BY_NAME[kind], path.stem, path, root, errors)
+    manifest = _load_one(BY_NAME[kind], BY_NAME[kind].key_of(path), path, root, errors)
     if manifest is None:
         raise ManifestErrors(errors)
     return manifest
@@ -104,7 +105,7 @@ def load_manifest(kind: str, path: Path, root: Path) -> Manifest:
 def _discover(kind: Kind, root: Path, errors: list[ManifestError]) -> Iterator[tuple[str, Path]]:
     seen: dict[str, Path] = {}
     for path in kind.discover(root):
-        key = path.stem
+        key = kind.key_of(path)
         if not path.is_file():
             continue
         if not _KEY.match(key):
@@ -133,7 +134,12 @@ def _load_one(
     errors: list[ManifestError],
     warnings: list[ManifestError] | None = None,
 ) -> Manifest | None:
-    loaded = load_document(path, kind.schema or kind.name, errors)
+    try:
+        text = kind.document(path)
+    except ManifestError as exc:
+        errors.append(exc)
+        return None
+    loaded = load_document(path, kind.schema or kind.name, errors, text)
     if loaded is None:
         return None
     data, source, found = loaded

@@ -20,6 +20,7 @@ from typing import Any
 
 from agentform.errors import ManifestError
 from agentform.kinds import KINDS
+from agentform.kinds.base import SUFFIXES
 from agentform.manifests.yamlsrc import load_yaml
 
 ORDER = {
@@ -71,7 +72,8 @@ def estate_files(root: Path) -> Iterator[tuple[str, Path]]:
 
     for kind in KINDS:
         for path in kind.discover(root):
-            yield kind.name, path
+            if path.suffix in SUFFIXES:  # not SKILL.md: its body is the skill's, not YAML
+                yield kind.name, path
     for _, path in suite_paths(root):
         yield "eval", path
 

@@ -44,15 +44,16 @@ _SCHEMA_TYPES = {
 
 
 def load_document(
-    path: Path, kind: str, errors: list[ManifestError]
+    path: Path, kind: str, errors: list[ManifestError], text: str | None = None
 ) -> tuple[dict[str, Any], Source, list[ManifestError]] | None:
-    """Parse a YAML file that must be a mapping, and check it against its kind's schema.
+    """Parse a YAML file (or its YAML `text`) that must be a mapping, and check it against
+    its kind's schema.
 
     A file that cannot be parsed, or is not a mapping, is reported in `errors` and gives
     None; otherwise the data, its positions and its schema problems are returned.
     """
     try:
-        data, source = load_yaml(path)
+        data, source = load_yaml(path, text)
     except ManifestError as exc:
         errors.append(exc)
         return None

@@ -16,7 +16,7 @@ from agentform.kinds import KINDS, Kind
 from agentform.kinds.shape import digest
 from agentform.manifests.project import Project
 from agentform.manifests.yamlsrc import FieldPath, Source, load_yaml
-from agentform.pins.model import Pin
+from agentform.pins.model import Pin, ahead, label
 from agentform.remote.client import NotFoundError, Remote
 from agentform.remote.state import RemoteState, ServerObject
 
@@ -64,9 +64,10 @@ def _section(of: Kind, project: Project, remote: Remote, state: RemoteState) -> 
             continue
         if not of.versioned or pin.version is None:
             continue
-        if latest.version is not None and pin.version > latest.version:
+        if ahead(pin.version, latest.version):
             yield Problem(
-                (*at, "version"), f"v{pin.version} does not exist (latest is v{latest.version})"
+                (*at, "version"),
+                f"{label(pin.version)} does not exist (latest is {label(latest.version)})",
             )
             continue
         yield from _digest(of, remote, key, pin, latest)
@@ -75,14 +76,18 @@ def _section(of: Kind, project: Project, remote: Remote, state: RemoteState) -> 
 def _digest(
     of: Kind, remote: Remote, key: str, pin: Pin, latest: ServerObject
 ) -> Iterator[Problem]:
-    pinned = latest if pin.version == latest.version else _retrieve(of, remote, pin)
+    on_latest = pin.version == latest.version and of.complete(latest.data)
+    pinned = latest if on_latest else _retrieve(of, remote, pin)  # skills: read the files
     if pinned is None:
-        yield Problem((of.plural, key, "version"), f"v{pin.version} does not exist on the server")
+        yield Problem(
+            (of.plural, key, "version"), f"{label(pin.version)} does not exist on the server"
+        )
     elif digest(of.actual(pinned.data)) != pin.digest:
         yield Problem(
             (of.plural, key, "digest"),
-            f"does not match v{pin.version} on the server: the pin was edited by hand, "
-            f"or points at another version; re-pin with `agentform pin {key} {pin.version}`",
+            f"does not match {label(pin.version)} on the server: the pin was edited by hand, "
+            f"or points at another version; re-pin with `agentform pin {_args(of, key)} "
+            f"{pin.version}`",
         )
 
 
@@ -101,3 +106,7 @@ def _gone(remote: Remote, kind: str, object_id: str) -> str:
     return (
         f"{kind} {object_id} was archived at {obj.data.get('archived_at')}; callers cannot use it"
     )
+
+
+def _args(of: Kind, key: str) -> str:
+    return key if of.name == "agent" else f"{of.name} {key}"

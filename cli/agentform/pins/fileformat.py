@@ -34,7 +34,16 @@ import yaml
 from agentform.errors import ManifestError, PinsError
 from agentform.manifests.yamlsrc import Source, load_yaml
 from agentform.pins.evidence import check_evidence, dump_evidence
-from agentform.pins.model import ALWAYS, SECTIONS, VERSIONED, Pending, Pin, Pins
+from agentform.pins.model import (
+    ALWAYS,
+    NAMED_VERSIONS,
+    SECTIONS,
+    VERSIONED,
+    Pending,
+    Pin,
+    Pins,
+    Version,
+)
 
 SCHEMA_VERSION = 1
 HEADER = (
@@ -47,7 +56,8 @@ _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _ID = re.compile(r"^[a-z]+_[A-Za-z0-9]+$")
-_ID_PREFIX = {"agents": "agent_", "environments": "env_"}
+_ID_PREFIX = {"agents": "agent_", "environments": "env_", "skills": "skill_"}
+_VERSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 
 def load(path: str | os.PathLike[str] = "pins.yaml") -> Pins:
@@ -95,7 +105,7 @@ def assemble(pins: Pins, entry: Any) -> str:
             for key in sorted(intents):
                 intent = intents[key]
                 out.append(
-                    f"    {_scalar(key)}:\n      base: {intent.base}\n"
+                    f"    {_scalar(key)}:\n      base: {_version(intent.base)}\n"
                     f"      digest: {_scalar(intent.digest)}\n"
                 )
                 if intent.cause != "apply":
@@ -106,12 +116,16 @@ def assemble(pins: Pins, entry: Any) -> str:
 def entry_text(key: str, pin: Pin) -> str:
     text = f"  {_scalar(key)}:\n    id: {_scalar(pin.id)}\n"
     if pin.version is not None:
-        text += f"    version: {pin.version}\n"
+        text += f"    version: {_version(pin.version)}\n"
     if pin.digest is not None:
         text += f"    digest: {_scalar(pin.digest)}\n"
     if pin.evidence is not None:
         text += dump_evidence(pin.evidence, indent=4)
     return text
+
+
+def _version(version: Version) -> str:
+    return str(version) if isinstance(version, int) else _scalar(version)
 
 
 def _scalar(text: str) -> str:
@@ -176,14 +190,12 @@ class _Reader:
                 raise self.fail(
                     at, f"expected one of {', '.join(sorted(VERSIONED))}: key -> intent"
                 )
-            found[section] = {k: self._intent((*at, k), v) for k, v in intents.items()}
+            found[section] = {k: self._intent(section, (*at, k), v) for k, v in intents.items()}
         return found
 
-    def _intent(self, at: tuple[str | int, ...], entry: Any) -> Pending:
+    def _intent(self, section: str, at: tuple[str | int, ...], entry: Any) -> Pending:
         self._fields(entry, at, required=("base", "digest"), optional=("cause",))
-        base = entry["base"]
-        if isinstance(base, bool) or not isinstance(base, int) or base < 1:
-            raise self.fail((*at, "base"), f"expected a version number >= 1, got {base!r}")
+        base = self._version(section, entry["base"], (*at, "base"))
         self._match(entry["digest"], _DIGEST, (*at, "digest"), "sha256:<64 hex digits>")
         cause = entry.get("cause", "apply")
         if cause not in ("apply", "follows"):
@@ -219,14 +231,22 @@ class _Reader:
             return Pin(entry["id"])
         self._fields(entry, at, required=("id", "version", "digest"), optional=("evidence",))
         self._id(entry["id"], section, (*at, "id"))
-        version = entry["version"]
-        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            raise self.fail((*at, "version"), f"expected a version number >= 1, got {version!r}")
+        version = self._version(section, entry["version"], (*at, "version"))
         self._match(entry["digest"], _DIGEST, (*at, "digest"), "sha256:<64 hex digits>")
         evidence = entry.get("evidence")
         if evidence is not None:
             evidence = check_evidence(evidence, (*at, "evidence"), self.fail)
         return Pin(entry["id"], version, entry["digest"], evidence)
+
+    def _version(self, section: str, version: Any, at: tuple[str | int, ...]) -> Version:
+        """A number >= 1 (agents), or a version id (skills: `skillver_...`)."""
+        if section in NAMED_VERSIONS:
+            if not isinstance(version, str) or not _VERSION_ID.match(version):
+                raise self.fail(at, f"expected a version id (skillver_...), got {version!r}")
+            return version
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise self.fail(at, f"expected a version number >= 1, got {version!r}")
+        return version
 
     def _id(self, value: Any, section: str, at: tuple[str | int, ...]) -> None:
         prefix = _ID_PREFIX.get(section)

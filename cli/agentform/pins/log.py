@@ -14,7 +14,7 @@ from pathlib import Path
 
 from agentform import pins as pinsfile
 from agentform.errors import AgentformError, UserError
-from agentform.pins.model import SECTIONS, Pin, Pins
+from agentform.pins.model import SECTIONS, Pin, Pins, Version, label
 
 _SEP = "\x1f"
 
@@ -129,9 +129,14 @@ def _move(old: Pin | None, new: Pin | None) -> tuple[str, str, bool] | None:
         return None
     if (old or new) and (old or new).version is None:  # type: ignore[union-attr]
         return (old.id if old else "new", new.id if new else "removed", False)
-    was = f"v{old.version}" if old else "new"
-    now = f"v{new.version}" if new else "removed"
+    was = label(old.version) if old else "new"
+    now = label(new.version) if new else "removed"
     if old and new and old.id != new.id:
-        was, now = f"{old.id} v{old.version}", f"{new.id} v{new.version}"
-    back = bool(old and new and old.id == new.id and (new.version or 0) < (old.version or 0))
+        was, now = f"{old.id} {label(old.version)}", f"{new.id} {label(new.version)}"
+    back = bool(old and new and old.id == new.id and _older(new.version, old.version))
     return was, now, back
+
+
+def _older(new: Version | None, old: Version | None) -> bool:
+    """A move to a lower version number; version ids (skills) have no order to read."""
+    return isinstance(new, int) and isinstance(old, int) and new < old

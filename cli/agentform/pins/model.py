@@ -27,7 +27,31 @@ from agentform.errors import LookupKeyError, PinsError
 # the others pin `id`. agents and environments are always written (callers expect them).
 SECTIONS = ("agents", "environments", "skills", "deployments", "vaults", "memory_stores")
 VERSIONED = frozenset({"agents", "skills"})
+NAMED_VERSIONS = frozenset({"skills"})  # versions are ids (`skillver_...`), not numbers
 ALWAYS = ("agents", "environments")
+
+# An agent's versions are numbers 1, 2, ...; a skill's are ids (`skillver_...`) with no
+# order a client can see. Code that compares versions goes through these three.
+Version = int | str
+
+
+def behind(pinned: Version | None, latest: Version | None) -> bool:
+    """Whether a pin is not on the latest version (numbers: lower; ids: different)."""
+    if pinned is None or latest is None:
+        return False
+    if isinstance(pinned, int) and isinstance(latest, int):
+        return pinned < latest
+    return pinned != latest
+
+
+def ahead(pinned: Version | None, latest: Version | None) -> bool:
+    """Whether a pinned version number is past the latest: it cannot exist (ids: unknown)."""
+    return isinstance(pinned, int) and isinstance(latest, int) and pinned > latest
+
+
+def label(version: Version | None) -> str:
+    """`v3` for a number, the id itself for a named version."""
+    return f"v{version}" if isinstance(version, int) else str(version)
 
 
 @dataclass(frozen=True)
@@ -36,7 +60,7 @@ class Pin:
     the digest of the spec that version holds on the server)."""
 
     id: str
-    version: int | None = None
+    version: Version | None = None
     digest: str | None = None
     evidence: Mapping[str, Any] | None = None  # what `promote` measured (see pins.evidence)
 
@@ -57,7 +81,7 @@ class Pending:
     back: when that comes forward again, so does this pin (it follows, it was not
     rolled back by a person). `agentform pin` clears either kind."""
 
-    base: int
+    base: Version
     digest: str
     cause: str = "apply"  # apply | follows
 

@@ -22,7 +22,7 @@ from agentform.kinds import BY_NAME, KINDS, REFERABLE, Kind, refs
 from agentform.kinds.shape import digest, resolve_wildcards
 from agentform.manifests import graph
 from agentform.manifests.estate import Estate, Manifest
-from agentform.pins.model import Pin, Pins
+from agentform.pins.model import Pin, Pins, ahead, behind, label
 from agentform.plan.archives import Archives
 from agentform.plan.fielddiff import additions, field_changes
 from agentform.plan.model import Change, Drift, Note, Plan
@@ -115,8 +115,27 @@ def versions_needed(state: RemoteState, pins: Pins) -> list[VersionKey]:
             latest = live.get(pin.id)
             if latest is None or pin.version is None or latest.version is None:
                 continue
-            if pin.version < latest.version:
+            if behind(pin.version, latest.version):
                 needed.append((each.name, pin.id, pin.version))
+    return needed
+
+
+def contents_needed(estate: Estate, state: RemoteState, pins: Pins) -> list[VersionKey]:
+    """For kinds whose listing leaves the content out (skills, see `Kind.complete`): the
+    latest versions whose content a plan reads, only where a manifest differs from its
+    pin's digest (O(changed)). Where it equals it, the pin's digest stands for the
+    pinned version's content (`pins check` verifies it against the server)."""
+    needed = []
+    for each in KINDS:
+        live = state.by_id(each.name)
+        for key, manifest in estate.of_kind(each.name).items():
+            pin = pins.get(each.plural, key)
+            latest = live.get(pin.id) if pin is not None else None
+            if pin is None or latest is None or latest.version is None:
+                continue
+            if each.complete(latest.data) or pin.digest == digest(each.desired(manifest.spec)):
+                continue
+            needed.append((each.name, latest.id, latest.version))
     return needed
 
 
@@ -188,9 +207,12 @@ class _KindPlanner:
         baseline = self._baseline(manifest.key, obj, pin)
         if baseline is None:
             return same  # a broken pin: noted, nothing to plan against
+        if not self.of.complete(baseline.data) and pin is not None and pin.digest == marker:
+            return self._unchanged(same, obj, baseline, pin)  # the pin vouches for it
         actual = self.of.actual(baseline.data)
         desired = resolve_wildcards(self.of.desired(spec), actual)
         fields = field_changes(actual, desired, self.of.fields)
+        fields = self.of.explain(fields, spec, baseline.data)
         self._note_drift(manifest.key, obj, marker, desired)
         reason = self.of.replacement(desired, actual)
         if reason is not None:
@@ -218,14 +240,16 @@ class _KindPlanner:
         """The version callers run: the pinned one (the latest when none is pinned)."""
         if pin is None or pin.id != latest.id or pin.version is None:
             return latest
-        if latest.version is not None and pin.version > latest.version:
+        if ahead(pin.version, latest.version):
             self._broken(
-                key, pin, f"v{pin.version} does not exist (the latest is v{latest.version})"
+                key,
+                pin,
+                f"{label(pin.version)} does not exist (the latest is {label(latest.version)})",
             )
             return None
         found = self.state.version(self.kind, pin.id, pin.version)
         if found is None:
-            self._broken(key, pin, f"v{pin.version} does not exist on the server")
+            self._broken(key, pin, f"{label(pin.version)} does not exist on the server")
         return found
 
     def _unchanged(
@@ -235,16 +259,16 @@ class _KindPlanner:
             reason = "no pin yet" if pin is None else f"pinned {pin.id} is gone"
             spec_digest = digest(self.of.actual(baseline.data))
             return replace(same, action="pin", reason=reason, digest=spec_digest)
-        if pin.version is not None and latest.version is not None and pin.version < latest.version:
+        if behind(pin.version, latest.version):
             data = {"pinned_version": pin.version, "latest_version": latest.version}
             if any(d.key == same.key for d in self.drift):
                 message = (
-                    f"v{latest.version} was changed outside agentform (see above) and is not "
-                    f"pinned; callers run v{pin.version}, which matches the manifest"
+                    f"{label(latest.version)} was changed outside agentform (see above) and is not "
+                    f"pinned; callers run {label(pin.version)}, which matches the manifest"
                 )
                 self._note(same.key, "outside", message, data)
             else:
-                message = f"held: pinned v{pin.version}, latest v{latest.version}"
+                message = f"held: pinned {label(pin.version)}, latest {label(latest.version)}"
                 self._note(same.key, "held", message, data)
         return same
 
@@ -259,8 +283,9 @@ class _KindPlanner:
         """
         if not self.of.versioned or pin is None or pin.id != latest.id:
             return None
-        if latest.version == pin.version:
+        if latest.version == pin.version or latest.version is None:
             return None
+        latest = self.state.version(self.kind, latest.id, latest.version) or latest  # content
         actual = self.of.actual(latest.data)
         if resolve_wildcards(desired, actual) != actual:
             return None
@@ -268,19 +293,18 @@ class _KindPlanner:
         intent = self.all_pins.intent(self.of.plural, same.key)
         ours = latest.applied_digest == same.marker
         if intent is None or not ours or intent.digest != same.marker or intent.base != pin.version:
-            message = f"held: pinned v{pin.version}; v{latest.version} matches the manifest"
+            pinned, newer = label(pin.version), label(latest.version)
+            message = f"held: pinned {pinned}; {newer} matches the manifest"
             if ours:
-                message = (
-                    f"held: rolled back to v{pin.version}; v{latest.version} matches the manifest"
-                )
+                message = f"held: rolled back to {pinned}; {newer} matches the manifest"
             self._note(same.key, "held", message, data)
             return same
         if intent.cause == "follows":
-            reason = f"it follows what it uses: v{latest.version} uses today's pins"
+            reason = f"it follows what it uses: {label(latest.version)} uses today's pins"
             self._note(same.key, "follows", reason, data)
         else:
             reason = (
-                f"v{latest.version} was made from this manifest by an apply that did not "
+                f"{label(latest.version)} was made from this manifest by an apply that did not "
                 "record its pin"
             )
             self._note(same.key, "unfinished", reason, data)
@@ -300,7 +324,8 @@ class _KindPlanner:
             actual = self.of.actual(version.data)
             if resolve_wildcards(desired, actual) == actual:
                 reason = (
-                    f"v{version.version} already is this manifest with today's pins of what it uses"
+                    f"{label(version.version)} already is this manifest with today's pins "
+                    "of what it uses"
                 )
                 return replace(
                     same, action="pin", from_version=version.version, reason=reason,
@@ -362,7 +387,7 @@ class _KindPlanner:
     def _broken(self, key: str, pin: Pin, problem: str) -> None:
         message = (
             f"broken pin: {self.of.plural}.{key} is {pin.id} {problem}; callers get an error. "
-            f"Fix pins.yaml (agentform pin {key} VERSION)"
+            f"Fix pins.yaml (agentform pin {_pin_args(self.kind, key)} VERSION)"
         )
         self._note(key, "broken", message, {"pinned_version": pin.version})
 
@@ -370,3 +395,7 @@ class _KindPlanner:
         self, key: str, code: str, message: str, data: Mapping[str, object] | None = None
     ) -> None:
         self.notes.append(Note(self.kind, key, code, message, dict(data or {})))
+
+
+def _pin_args(kind_name: str, key: str) -> str:
+    return key if kind_name == "agent" else f"{kind_name} {key}"

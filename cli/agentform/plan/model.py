@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from agentform.kinds import rank
+from agentform.pins.model import Version
 from agentform.plan.fielddiff import FieldChange
 from agentform.remote.state import KindName
 
@@ -32,7 +33,7 @@ class Change:
     action: Action
     name: str
     id: str | None = None
-    from_version: int | None = None  # latest version planned against (sent as `version=`)
+    from_version: Version | None = None  # latest version planned against (`version=`)
     fields: tuple[FieldChange, ...] = ()
     body: Mapping[str, Any] | None = None
     reason: str = ""
@@ -40,7 +41,7 @@ class Change:
     live: bool = True  # for `archive`: False when the object is already archived or gone
     deferred: bool = False  # an archive that waits for --prune: shown, not done
     pinned_id: str | None = None  # the pin apply expects to find (it moves it only then)
-    pinned_version: int | None = None
+    pinned_version: Version | None = None
     marker: str | None = None  # digest of the manifest: the version apply makes carries it
     depends_on: tuple[str, ...] = ()  # "kind:key" of references whose pins this plan moves
     spec: Mapping[str, Any] | None = None  # with placeholders: apply fills them, then marks

@@ -20,7 +20,7 @@ from typing import Any
 from agentform.kinds import KINDS, Kind
 from agentform.kinds.shape import digest, resolve_wildcards
 from agentform.manifests.estate import Estate, Manifest
-from agentform.pins.model import Pins
+from agentform.pins.model import Pins, Version
 from agentform.plan.fielddiff import ABSENT, FieldChange, field_changes
 from agentform.remote.state import RemoteState, ServerObject
 
@@ -35,7 +35,7 @@ class Refresh:
     key: str
     name: str
     id: str
-    version: int | None
+    version: Version | None
     path: Path
     fields: tuple[FieldChange, ...]  # before: the manifest, after: the server
     updates: Mapping[str, Any]  # top-level manifest field -> value (ABSENT: remove it)
@@ -91,6 +91,8 @@ def baseline(of: Kind, key: str, state: RemoteState, pins: Pins) -> ServerObject
 def _refresh(of: Kind, manifest: Manifest, obj: ServerObject | None) -> Refresh | Skipped | None:
     if obj is None:
         return Skipped(of.name, manifest.key, "not on the server (yet): nothing to accept")
+    if not of.complete(obj.data):
+        return None  # a skill: its pinned version is immutable, a newer one shows in `plan`
     actual = of.actual(obj.data)
     desired = resolve_wildcards(of.desired(manifest.spec), actual)
     if desired == actual:

@@ -12,6 +12,7 @@ from typing import Any
 
 from agentform.kinds import kind
 from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
+from agentform.pins.model import Version
 
 
 def create_body(kind_name: str, key: str, spec: Mapping[str, Any], marker: str) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def update_body(
     spec: Mapping[str, Any],
     marker: str,
     server_metadata: Mapping[str, Any],
-    version: int | None,
+    version: Version | None,
 ) -> dict[str, Any]:
     """Every field the manifest controls, sent explicitly (omitting a field preserves it)."""
     wanted = {**dict(spec.get("metadata") or {}), **markers(key, marker)}

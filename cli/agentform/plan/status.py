@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from agentform.kinds import KINDS, Kind, rank
 from agentform.manifests.estate import Estate, Manifest
-from agentform.pins.model import Pin, Pins
+from agentform.pins.model import Pin, Pins, Version, behind, label
 from agentform.plan.build import build_plan
 from agentform.plan.model import Change, Plan
 from agentform.remote.state import KindName, RemoteState, ServerObject
@@ -38,8 +38,8 @@ class Row:
     kind: KindName
     key: str
     id: str | None
-    pinned_version: int | None
-    latest_version: int | None
+    pinned_version: Version | None
+    latest_version: Version | None
     state: State
     detail: str = ""
 
@@ -92,9 +92,9 @@ def _state(
     key: str,
     manifests: Mapping[str, Manifest],
     pin: Pin | None,
-    pin_version: int | None,
+    pin_version: Version | None,
     obj: ServerObject | None,
-    latest: int | None,
+    latest: Version | None,
     change: Change | None,
     drifted: set[str],
     notes: Mapping[tuple[str, str], str],
@@ -113,8 +113,8 @@ def _state(
         return "pending", _pending(change.action)
     if (key, "held") in notes:
         return "held", notes[(key, "held")].removeprefix("held: ")
-    if pin_version is not None and latest is not None and pin_version < latest:
-        return "held", f"pinned v{pin_version}, latest v{latest}"
+    if behind(pin_version, latest):
+        return "held", f"pinned {label(pin_version)}, latest {label(latest)}"
     return "synced", ""
 
 

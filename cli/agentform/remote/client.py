@@ -25,6 +25,7 @@ import anthropic
 
 from agentform.errors import UserError
 from agentform.kinds import KINDS, kind
+from agentform.pins.model import Version, label
 from agentform.remote.state import KindName, RemoteState, ServerObject, VersionKey
 
 PAGE_SIZE = 100
@@ -101,10 +102,12 @@ class Remote:
             ServerObject(kind, item.to_dict(mode="json")) for item in self._items(pages, kind)
         )
 
-    def retrieve(self, kind: KindName, object_id: str, version: int | None = None) -> ServerObject:
+    def retrieve(
+        self, kind: KindName, object_id: str, version: Version | None = None
+    ) -> ServerObject:
         resource = self._resource(kind, self.client)
         extra = {"version": version} if version is not None else {}
-        what = f"retrieve {kind} {object_id}" + (f" v{version}" if version else "")
+        what = f"retrieve {kind} {object_id}" + (f" {label(version)}" if version else "")
         item = self._call(lambda: resource.retrieve(object_id, **extra, **self._ws), what)
         return ServerObject(kind, item.to_dict(mode="json"))
 
@@ -146,7 +149,7 @@ class Remote:
             ServerObject(kind_name, item.to_dict(mode="json"))
             for item in self._items(pages, kind_name)
         ]
-        return sorted(found, key=lambda obj: obj.version or 0)
+        return sorted(found, key=_age)
 
     # -- writes (sent once; see apply.writes) ----------------------------------------------
 
@@ -192,6 +195,12 @@ class Remote:
 
 
 _END = object()
+
+
+def _age(obj: ServerObject) -> tuple[int, str]:
+    """Oldest first: by number, or (versions named by ids) by creation time."""
+    version = obj.version
+    return (version if isinstance(version, int) else 0, str(obj.data.get("created_at", "")))
 
 
 def _status_error(exc: anthropic.APIStatusError, what: str) -> RemoteError:

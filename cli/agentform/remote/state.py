@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
+from agentform.pins.model import Version
 
 KindName = str  # "agent", "environment", ... (see agentform.kinds)
 
@@ -29,9 +30,12 @@ class ServerObject:
         return str(self.data.get("name", ""))
 
     @property
-    def version(self) -> int | None:
+    def version(self) -> Version | None:
+        """A number (agents), or a version id (skills: `skillver_...`)."""
         version = self.data.get("version")
-        return int(version) if version is not None else None
+        if version is None or isinstance(version, str):
+            return version
+        return int(version)
 
     @property
     def updated_at(self) -> str:
@@ -56,7 +60,7 @@ class ServerObject:
         return self.metadata.get(DIGEST_MARKER)
 
 
-VersionKey = tuple[KindName, str, int]  # (kind, object id, version)
+VersionKey = tuple[KindName, str, Version]  # (kind, object id, version)
 
 
 @dataclass(frozen=True)
@@ -94,9 +98,12 @@ class RemoteState:
         """Every version of an object, when it was read (else none)."""
         return tuple(self.histories.get((kind, object_id), ()))
 
-    def version(self, kind: KindName, object_id: str, version: int) -> ServerObject | None:
-        """One version of an object: the latest from the list, or one fetched into
-        `versions`; None when the server does not have it. KeyError: not fetched."""
+    def version(self, kind: KindName, object_id: str, version: Version) -> ServerObject | None:
+        """One version of an object: one fetched into `versions` (for a kind whose
+        listing leaves the content out, the latest too), else the latest from the list;
+        None when the server does not have it. KeyError: not fetched."""
+        if (kind, object_id, version) in self.versions:
+            return self.versions[(kind, object_id, version)]
         latest = self.by_id(kind).get(object_id)
         if latest is not None and latest.version == version:
             return latest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agentform.pins.model import label
 from agentform.plan.fielddiff import FieldChange
 from agentform.plan.refresh import Refresh, RefreshPlan
 from agentform.render.style import Paint
@@ -70,7 +71,7 @@ def _text(plan: RefreshPlan, paint: Paint) -> str:
 
 
 def _refresh(refresh: Refresh, paint: Paint) -> list[str]:
-    version = f" v{refresh.version}" if refresh.version is not None else ""
+    version = f" {label(refresh.version)}" if refresh.version is not None else ""
     written = ", ".join(str(p) for p in (refresh.path, *refresh.files))
     title = f"  ~ {refresh.kind} {refresh.key} ({refresh.id}{version}) -> {written}"
     lines = [paint(title, "magenta")]

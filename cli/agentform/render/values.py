@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from agentform.kinds import kind, refs
+from agentform.pins.model import label
 from agentform.plan.fielddiff import FieldChange
 from agentform.plan.model import Change, Plan
 
@@ -48,7 +49,7 @@ def headline(change: Change) -> str:
     """`update v3 -> new version`, `archive (irreversible): manifest removed`, ..."""
     action = change.action
     if action == "update" and kind(change.kind).versioned:
-        text = f"update v{change.from_version} -> new version"
+        text = f"update {label(change.from_version)} -> new version"
     elif action == "update":
         text = "update in place"
     elif action == "archive" and change.deferred:
@@ -56,7 +57,7 @@ def headline(change: Change) -> str:
     elif action == "archive":
         text = "archive (irreversible)"
     elif action == "pin" and change.from_version is not None:
-        text = f"pin v{change.from_version}"
+        text = f"pin {label(change.from_version)}"
     else:
         text = action
     return f"{text}: {change.reason}" if change.reason else text
