@@ -27,10 +27,11 @@ class Planned:
     scope: Scope
 
 
-def read_state(project: Project, remote: Remote) -> RemoteState:
-    """The server: one list call per page of each kind, then the pinned versions that
-    are not the latest (one retrieve each; only for pins behind their latest)."""
-    state = remote.read_state()
+def read_state(project: Project, remote: Remote, *, detail: bool = False) -> RemoteState:
+    """The server: one list call per page of each kind (and the parts of kinds that have
+    them; with `detail` what `status` shows too), then the pinned versions that are not
+    the latest (one retrieve each; only for pins behind their latest)."""
+    state = remote.read_state(detail=detail)
     state = state.with_versions(remote.fetch_versions(versions_needed(state, project.pins)))
     wanted = histories_needed(project.estate, state, project.pins)
     return state.with_histories(remote.fetch_histories(wanted))

@@ -1,4 +1,4 @@
-"""`agentform import`: adopt agents and environments that exist on the server.
+"""`agentform import`: adopt agents, environments, deployments, vaults and memory stores.
 
 Writes a manifest per object (a long prompt to `<key>.prompt.md`), then marks the object
 with `agentform.key` (import is the explicit consent to manage it; marking an agent makes
@@ -82,10 +82,12 @@ def import_objects(
 def _targets(
     root: Path, pins: Pins, objects: list[tuple[ServerObject, str | None]]
 ) -> list[_Target]:
-    """Decide keys and files for every object, refusing before any write."""
+    """Decide keys and files for every object, refusing before any write. What others
+    use by key comes first (an agent before the deployment that runs it)."""
     taken = _existing_keys(root, pins)
+    known = _pinned_ids(pins)
     targets = []
-    for obj, key in objects:
+    for obj, key in sorted(objects, key=lambda item: not kind(item[0].kind).referable):
         if obj.key is not None and (obj.kind, obj.key) in taken:
             raise UserError(
                 f"{obj.kind} {obj.id} is already managed as {obj.key!r} (agentform.key)"
@@ -103,7 +105,8 @@ def _targets(
                 f"{obj.kind} key {key!r} is taken ({taken[(obj.kind, key)]}); pass another --key"
             )
         taken[(obj.kind, key)] = obj.id
-        targets.append(_target(root, obj, key))
+        targets.append(_target(root, obj, key, known))
+        known[(obj.kind, obj.id)] = (key, None)  # marking an agent makes a new version
     existing = [str(p) for t in targets for p in t.files if p.exists()]
     if existing:
         raise UserError(f"import never overwrites files; these exist: {', '.join(existing)}")
@@ -149,10 +152,26 @@ def _existing_keys(root: Path, pins: Pins) -> dict[tuple[KindName, str], str]:
     return taken
 
 
-def _target(root: Path, obj: ServerObject, key: str) -> _Target:
+def _pinned_ids(pins: Pins) -> dict[tuple[KindName, str], tuple[str, int | None]]:
+    """(kind, id) -> (key, pinned version) for everything pinned here."""
+    return {
+        (each.name, pin.id): (key, pin.version)
+        for each in KINDS
+        for key, pin in pins.section(each.plural).items()
+    }
+
+
+def _target(
+    root: Path,
+    obj: ServerObject,
+    key: str,
+    known: Mapping[tuple[KindName, str], tuple[str, int | None]],
+) -> _Target:
     directory = root / kind(obj.kind).plural
     manifest_path = directory / f"{key}.yaml"
-    spec, side_files = kind(obj.kind).to_manifest(obj.data, key)
+    spec, side_files = kind(obj.kind).import_manifest(
+        obj.data, key, lambda kind_name, object_id: known.get((kind_name, object_id))
+    )
     files = {manifest_path: _render(obj, spec, root)}
     prompt = None
     for name, text in side_files.items():

@@ -19,6 +19,7 @@ from typing import Any
 
 from agentform.kinds import KINDS, Kind
 from agentform.kinds.shape import digest, resolve_wildcards
+from agentform.manifests import graph
 from agentform.manifests.estate import Estate, Manifest
 from agentform.pins.model import Pins
 from agentform.plan.fielddiff import ABSENT, FieldChange, field_changes
@@ -91,6 +92,13 @@ def baseline(of: Kind, key: str, state: RemoteState, pins: Pins) -> ServerObject
 def _refresh(of: Kind, manifest: Manifest, obj: ServerObject | None) -> Refresh | Skipped | None:
     if obj is None:
         return Skipped(of.name, manifest.key, "not on the server (yet): nothing to accept")
+    if graph.references(manifest):
+        return Skipped(
+            of.name,
+            manifest.key,
+            "it names other resources by key; the server holds their ids, which cannot be "
+            "written back as keys: edit the manifest by hand",
+        )
     actual = of.actual(obj.data)
     desired = resolve_wildcards(of.desired(manifest.spec), actual)
     if desired == actual:
