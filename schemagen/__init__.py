@@ -21,18 +21,26 @@ from typing import Any
 
 from typing_extensions import is_typeddict
 
-from agentform.manifests.schemas import KEY_PATTERN, KINDS, METADATA_RESERVED_PREFIX, USER_METADATA_KEYS
+from agentform.manifests.schemas import (
+    KEY_PATTERN,
+    KINDS,
+    METADATA_RESERVED_PREFIX,
+    USER_METADATA_KEYS,
+)
 from schemagen.own import Schema, document, eval_schema, pins_schema
 
 _SDK_ONLY_PARAMS = ("betas", "workspace_id")
 
 
 def build_schemas() -> dict[str, Schema]:
+    from schemagen.resources import deployment_schema
+
     builders: dict[str, Callable[[], Schema]] = {
         "agent": agent_schema,
         "environment": environment_schema,
         "pins": pins_schema,
         "eval": eval_schema,
+        "deployment": deployment_schema,
     }
     return {kind: builders[kind]() for kind in KINDS if kind in builders}
 

@@ -38,6 +38,10 @@ def pins_schema() -> Schema:
                     **key_map,
                     "additionalProperties": {"$ref": "#/$defs/EnvironmentPin"},
                 },
+                **{
+                    section: {**key_map, "additionalProperties": _id_pin(prefix)}
+                    for section, prefix in _ID_SECTIONS
+                },
             },
             "$defs": {
                 "AgentPin": _agent_pin(),
@@ -226,6 +230,18 @@ def _version_score() -> Schema:
             "accuracy": {**fraction, "description": "Passed runs / all runs."},
             "labels": {"type": "object", "additionalProperties": fraction},
         },
+    }
+
+
+_ID_SECTIONS = (("deployments", "depl_"),)
+
+
+def _id_pin(prefix: str) -> Schema:
+    return {
+        "type": "object",
+        "required": ["id"],
+        "additionalProperties": False,
+        "properties": {"id": {"type": "string", "pattern": f"^{prefix}[A-Za-z0-9]+$"}},
     }
 
 

@@ -13,7 +13,7 @@ import click
 from agentform.cli.app import App
 from agentform.cli.options import format_option
 from agentform.cli.progress import Progress
-from agentform.errors import GateRefusedError
+from agentform.errors import GateRefusedError, UserError
 from agentform.evals.render import Format
 
 if TYPE_CHECKING:
@@ -210,8 +210,13 @@ def promote(
 
 
 @click.command()
-@click.argument("key")
-@click.argument("message")
+@click.argument("key", required=False)
+@click.argument("message", required=False)
+@click.option(
+    "--deployment",
+    metavar="KEY",
+    help="Instead: trigger a manual run of this deployment (its initial events).",
+)
 @click.option(
     "--environment",
     metavar="KEY",
@@ -227,7 +232,13 @@ def promote(
 )
 @click.pass_obj
 def run(
-    app: App, key: str, message: str, environment: str | None, keep: bool, timeout: float
+    app: App,
+    key: str | None,
+    message: str | None,
+    deployment: str | None,
+    environment: str | None,
+    keep: bool,
+    timeout: float,
 ) -> None:
     """Send MESSAGE to the pinned version of agent KEY and stream the session.
 
@@ -235,11 +246,25 @@ def run(
     prints the agent's text as it arrives, a line per tool use, and the stop
     reason; then archives the session unless --keep.
 
+    With --deployment KEY instead, triggers a manual run of that deployment
+    (a session with its pinned agent version and its initial events) and
+    prints the session it started.
+
     \b
     Example:
       agentform run triage "My card was charged twice for the Team plan."
       agentform run triage "Why am I getting 429s?" --environment default --keep
+      agentform run --deployment nightly
     """
+    if deployment is not None:
+        if key is not None:
+            raise UserError("--deployment KEY runs a deployment: it takes no agent KEY or MESSAGE")
+        from agentform.cli.deployments import run_deployment
+
+        run_deployment(app, deployment)
+        return
+    if key is None or message is None:
+        raise UserError("run needs an agent KEY and a MESSAGE (or --deployment KEY)")
     from agentform import pins as pinsfile
     from agentform.manifests.project import in_workspace
 

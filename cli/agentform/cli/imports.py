@@ -1,4 +1,4 @@
-"""`agentform import`: adopt existing agents and environments."""
+"""`agentform import`: adopt existing agents, environments and deployments."""
 
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ def import_(ctx: click.Context, everything: bool) -> None:
     Example:
       agentform import agent agent_011CZkYpogX7uDKUyvBTophP --key triage
       agentform import environment env_011CZkZ9X2dpNyB7HsEFoRfW --key default
+      agentform import deployment depl_011CZkZ9X2dpNyB7HsEFoRfW --key nightly
       agentform import --all
     """
     if ctx.invoked_subcommand is not None:
@@ -49,7 +50,7 @@ def import_(ctx: click.Context, everything: bool) -> None:
         return
     if not everything:
         raise UserError(
-            "name what to import: `import agent ID`, `import environment ID`, or `import --all`"
+            "name what to import: `import agent|environment|deployment ID`, or `import --all`"
         )
     run_import(ctx.obj, None)
 
@@ -80,6 +81,25 @@ def environment(app: App, environment_id: str, key: str | None) -> None:
       agentform import environment env_011CZkZ9X2dpNyB7HsEFoRfW --key default
     """
     run_import(app, ("environment", environment_id, key))
+
+
+@import_.command()
+@click.argument("deployment_id")
+@click.option("--key", help="The key to manage it under.  [default: from its name]")
+@click.pass_obj
+def deployment(app: App, deployment_id: str, key: str | None) -> None:
+    """Import one deployment by id.
+
+    The agent, environment and vaults it uses must be managed here already
+    (or imported in the same `import --all`): its manifest names them by key.
+    It keeps running the agent version it runs now: the manifest holds that
+    version (`agent: {key, version}`) unless it is the pinned one.
+
+    \b
+    Example:
+      agentform import deployment depl_011CZkZ9X2dpNyB7HsEFoRfW --key nightly
+    """
+    run_import(app, ("deployment", deployment_id, key))
 
 
 def run_import(app: App, one: tuple[KindName, str, str | None] | None) -> None:

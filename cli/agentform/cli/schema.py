@@ -11,6 +11,7 @@ _ABOUT = {
     "environment": "an environments/<key>.yaml manifest",
     "pins": "the pins.yaml lock file",
     "eval": "an evals/<name>.yaml eval suite",
+    "deployment": "a deployments/<key>.yaml manifest",
 }
 
 

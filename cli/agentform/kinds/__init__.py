@@ -14,9 +14,10 @@ from typing import Any
 
 from agentform.kinds.agent import AGENT
 from agentform.kinds.base import Kind
+from agentform.kinds.deployment import DEPLOYMENT
 from agentform.kinds.environment import ENVIRONMENT
 
-KINDS: tuple[Kind, ...] = (AGENT, ENVIRONMENT)
+KINDS: tuple[Kind, ...] = (AGENT, ENVIRONMENT, DEPLOYMENT)
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 BY_PLURAL: dict[str, Kind] = {k.plural: k for k in KINDS}
 # `{<kind>: <key>}` in a manifest: kind name -> how the pinned (id, version) is written.

@@ -47,7 +47,11 @@ _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _ID = re.compile(r"^[a-z]+_[A-Za-z0-9]+$")
-_ID_PREFIX = {"agents": "agent_", "environments": "env_"}
+_ID_PREFIX = {
+    "agents": "agent_",
+    "environments": "env_",
+    "deployments": "depl_",
+}
 
 
 def load(path: str | os.PathLike[str] = "pins.yaml") -> Pins:
