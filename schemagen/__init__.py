@@ -33,7 +33,7 @@ _SDK_ONLY_PARAMS = ("betas", "workspace_id")
 
 
 def build_schemas() -> dict[str, Schema]:
-    from schemagen.resources import deployment_schema
+    from schemagen.resources import deployment_schema, vault_schema
 
     builders: dict[str, Callable[[], Schema]] = {
         "agent": agent_schema,
@@ -41,6 +41,7 @@ def build_schemas() -> dict[str, Schema]:
         "pins": pins_schema,
         "eval": eval_schema,
         "deployment": deployment_schema,
+        "vault": vault_schema,
     }
     return {kind: builders[kind]() for kind in KINDS if kind in builders}
 

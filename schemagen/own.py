@@ -233,7 +233,7 @@ def _version_score() -> Schema:
     }
 
 
-_ID_SECTIONS = (("deployments", "depl_"),)
+_ID_SECTIONS = (("deployments", "depl_"), ("vaults", "vlt_"))
 
 
 def _id_pin(prefix: str) -> Schema:

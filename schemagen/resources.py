@@ -1,12 +1,15 @@
-"""Schemas of the manifests of resources that name others by key, from the SDK's params.
+"""Schemas of the deployment and vault manifests, from the SDK's create params.
 
 Each is the SDK's `*CreateParams` (docstrings, closed objects, the API's limits) with
 agentform's own fields: what a deployment uses, named by key (`agent`, `environment`,
 `vaults`, a memory store resource's `{memory_store: <key>}`), an initial event's `text`
-or `text_file`, `paused`.
+or `text_file`, `paused`; a vault's `credentials` by key, each secret field a
+`{value_from: ...}` (never a value).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from agentform.manifests.schemas import KEY_PATTERN
 from schemagen.own import Schema, document
@@ -65,6 +68,52 @@ def deployment_schema() -> Schema:
     )
 
 
+def vault_schema() -> Schema:
+    from anthropic.types.beta.vault_create_params import VaultCreateParams
+    from anthropic.types.beta.vaults.credential_create_params import CredentialCreateParams
+
+    from schemagen import _from_params, _limit, _metadata
+
+    schema = _from_params(VaultCreateParams)
+    credential = _from_params(CredentialCreateParams)
+    defs = {**schema.get("$defs", {}), **credential.pop("$defs")}
+    _limit(schema["properties"]["display_name"], minLength=1, maxLength=255)
+    _metadata(schema["properties"]["metadata"])
+    _metadata(credential["properties"]["metadata"])
+    _limit(credential["properties"]["display_name"], maxLength=255)
+    for name, field in _SECRETS:
+        defs[name]["properties"][field] = {"$ref": "#/$defs/AgentformSecretSource"}
+    defs["AgentformSecretSource"] = _secret_source()
+    defs["AgentformCredential"] = {**credential, "title": "AgentformCredential"}
+    schema["properties"]["credentials"] = {
+        "type": "object",
+        "propertyNames": {"pattern": KEY_PATTERN},
+        "additionalProperties": {"$ref": "#/$defs/AgentformCredential"},
+        "description": "The vault's credentials by key (the key marks the credential on the "
+        "server). Secret fields take `{value_from: {env: NAME}}` or `{value_from: {file: "
+        "PATH}}` (outside the repository), never a value.",
+    }
+    schema["$defs"] = defs
+    return document(
+        schema,
+        title="agentform vault manifest (vaults/<key>.yaml)",
+        description="One vault and its credentials: the body of `vaults.create` plus "
+        "`credentials`. Secret values are read from the environment or a file at apply time "
+        "and never written anywhere; a changed value plans 'credential <key> rotated'. The "
+        "file stem is the vault's key.",
+    )
+
+
+_SECRETS = (
+    ("BetaManagedAgentsStaticBearerCreateParams", "token"),
+    ("BetaManagedAgentsMCPOAuthCreateParams", "access_token"),
+    ("BetaManagedAgentsMCPOAuthRefreshParams", "refresh_token"),
+    ("BetaManagedAgentsTokenEndpointAuthBasicParam", "client_secret"),
+    ("BetaManagedAgentsTokenEndpointAuthPostParam", "client_secret"),
+    ("BetaManagedAgentsEnvironmentVariableCreateParams", "secret_value"),
+)
+
+
 def _agent_by_key() -> Schema:
     return {
         "anyOf": [
@@ -112,4 +161,35 @@ def _memory_store_by_key(resource: Schema) -> None:
         ],
         "description": "The memory store: `{memory_store: <key>}` for one managed here (its "
         "pinned id), or an id.",
+    }
+
+
+def _secret_source() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "title": "AgentformSecretSource",
+        "required": ["value_from"],
+        "additionalProperties": False,
+        "properties": {
+            "value_from": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "required": ["env"],
+                        "additionalProperties": False,
+                        "properties": {"env": {"type": "string", "minLength": 1}},
+                    },
+                    {
+                        "type": "object",
+                        "required": ["file"],
+                        "additionalProperties": False,
+                        "properties": {"file": {"type": "string", "minLength": 1}},
+                    },
+                ],
+                "description": "Where the secret is read at apply time: an environment "
+                "variable, or a file outside the repository (relative to this manifest; `~` "
+                "expands). The value is never printed, saved or written to a file.",
+            }
+        },
+        "description": "A secret, by where to read it; never the value itself.",
     }

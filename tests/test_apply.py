@@ -94,7 +94,7 @@ def test_a_dry_run_writes_nothing(estate: Path, emulator_url: str) -> None:
     assert agentform(estate, emulator_url, "plan").exit_code == 0
     assert (estate / "pins.yaml").read_text(encoding="utf-8") == before
     assert writes_seen(emulator_url) == {}
-    lists = {"GET /v1/agents", "GET /v1/environments", "GET /v1/deployments"}
+    lists = {"GET /v1/agents", "GET /v1/environments", "GET /v1/deployments", "GET /v1/vaults"}
     assert set(admin.counters(emulator_url)) == lists
 
 

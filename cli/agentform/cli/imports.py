@@ -1,4 +1,4 @@
-"""`agentform import`: adopt existing agents, environments and deployments."""
+"""`agentform import`: adopt existing agents, environments, deployments and vaults."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def import_(ctx: click.Context, everything: bool) -> None:
         return
     if not everything:
         raise UserError(
-            "name what to import: `import agent|environment|deployment ID`, or `import --all`"
+            "name what to import: `import agent|environment|deployment|vault ID`, or `import --all`"
         )
     run_import(ctx.obj, None)
 
@@ -100,6 +100,24 @@ def deployment(app: App, deployment_id: str, key: str | None) -> None:
       agentform import deployment depl_011CZkZ9X2dpNyB7HsEFoRfW --key nightly
     """
     run_import(app, ("deployment", deployment_id, key))
+
+
+@import_.command()
+@click.argument("vault_id")
+@click.option("--key", help="The key to manage it under.  [default: from its name]")
+@click.pass_obj
+def vault(app: App, vault_id: str, key: str | None) -> None:
+    """Import one vault by id (without its credentials: their secrets cannot be read).
+
+    The credentials it holds stay as they are; agentform never touches a
+    credential it did not make. Add `credentials:` to its manifest to manage
+    new ones.
+
+    \b
+    Example:
+      agentform import vault vlt_011CZkZ9X2dpNyB7HsEFoRfW --key github
+    """
+    run_import(app, ("vault", vault_id, key))
 
 
 def run_import(app: App, one: tuple[KindName, str, str | None] | None) -> None:

@@ -12,6 +12,7 @@ _ABOUT = {
     "pins": "the pins.yaml lock file",
     "eval": "an evals/<name>.yaml eval suite",
     "deployment": "a deployments/<key>.yaml manifest",
+    "vault": "a vaults/<key>.yaml manifest (credentials by key, secrets by source)",
 }
 
 

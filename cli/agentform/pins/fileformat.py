@@ -51,6 +51,7 @@ _ID_PREFIX = {
     "agents": "agent_",
     "environments": "env_",
     "deployments": "depl_",
+    "vaults": "vlt_",
 }
 
 
