@@ -233,7 +233,7 @@ def _version_score() -> Schema:
     }
 
 
-_ID_SECTIONS = (("deployments", "depl_"), ("vaults", "vlt_"))
+_ID_SECTIONS = (("deployments", "depl_"), ("vaults", "vlt_"), ("memory_stores", "memstore_"))
 
 
 def _id_pin(prefix: str) -> Schema:

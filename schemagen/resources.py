@@ -1,10 +1,10 @@
-"""Schemas of the deployment and vault manifests, from the SDK's create params.
+"""Schemas of the deployment, vault and memory store manifests, from the SDK's create params.
 
 Each is the SDK's `*CreateParams` (docstrings, closed objects, the API's limits) with
 agentform's own fields: what a deployment uses, named by key (`agent`, `environment`,
 `vaults`, a memory store resource's `{memory_store: <key>}`), an initial event's `text`
 or `text_file`, `paused`; a vault's `credentials` by key, each secret field a
-`{value_from: ...}` (never a value).
+`{value_from: ...}` (never a value); a memory store's seed files are files, not fields.
 """
 
 from __future__ import annotations
@@ -101,6 +101,25 @@ def vault_schema() -> Schema:
         "`credentials`. Secret values are read from the environment or a file at apply time "
         "and never written anywhere; a changed value plans 'credential <key> rotated'. The "
         "file stem is the vault's key.",
+    )
+
+
+def memory_store_schema() -> Schema:
+    from anthropic.types.beta.memory_store_create_params import MemoryStoreCreateParams
+
+    from schemagen import _from_params, _limit, _metadata
+
+    schema = _from_params(MemoryStoreCreateParams)
+    props = schema["properties"]
+    _limit(props["name"], minLength=1, maxLength=255)
+    _limit(props["description"], maxLength=1024)
+    _metadata(props["metadata"])
+    return document(
+        schema,
+        title="agentform memory store manifest (memory_stores/<key>.yaml)",
+        description="One memory store: the body of `memory_stores.create`. The files under "
+        "memory_stores/<key>/ seed its memories (memory_stores/<key>/notes/a.md is the memory "
+        "/notes/a.md). The file stem is the store's key.",
     )
 
 

@@ -1,4 +1,5 @@
-"""`agentform import`: adopt existing agents, environments, deployments and vaults."""
+"""`agentform import`: adopt existing agents, environments, deployments, vaults and
+memory stores."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ def import_(ctx: click.Context, everything: bool) -> None:
         return
     if not everything:
         raise UserError(
-            "name what to import: `import agent|environment|deployment|vault ID`, or `import --all`"
+            "name what to import: `import agent|environment|deployment|vault|memory-store ID`, "
+            "or `import --all`"
         )
     run_import(ctx.obj, None)
 
@@ -118,6 +120,20 @@ def vault(app: App, vault_id: str, key: str | None) -> None:
       agentform import vault vlt_011CZkZ9X2dpNyB7HsEFoRfW --key github
     """
     run_import(app, ("vault", vault_id, key))
+
+
+@import_.command(name="memory-store")
+@click.argument("memory_store_id")
+@click.option("--key", help="The key to manage it under.  [default: from its name]")
+@click.pass_obj
+def memory_store(app: App, memory_store_id: str, key: str | None) -> None:
+    """Import one memory store by id (its memories stay; none become seed files).
+
+    \b
+    Example:
+      agentform import memory-store memstore_011CZkZ9X2dpNyB7HsEFoRfW --key notes
+    """
+    run_import(app, ("memory_store", memory_store_id, key))
 
 
 def run_import(app: App, one: tuple[KindName, str, str | None] | None) -> None:

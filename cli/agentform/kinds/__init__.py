@@ -16,9 +16,10 @@ from agentform.kinds.agent import AGENT
 from agentform.kinds.base import Kind
 from agentform.kinds.deployment import DEPLOYMENT
 from agentform.kinds.environment import ENVIRONMENT
+from agentform.kinds.memory_store import MEMORY_STORE
 from agentform.kinds.vault import VAULT
 
-KINDS: tuple[Kind, ...] = (AGENT, ENVIRONMENT, DEPLOYMENT, VAULT)
+KINDS: tuple[Kind, ...] = (AGENT, ENVIRONMENT, DEPLOYMENT, VAULT, MEMORY_STORE)
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 BY_PLURAL: dict[str, Kind] = {k.plural: k for k in KINDS}
 # `{<kind>: <key>}` in a manifest: kind name -> how the pinned (id, version) is written.

@@ -52,6 +52,7 @@ _ID_PREFIX = {
     "environments": "env_",
     "deployments": "depl_",
     "vaults": "vlt_",
+    "memory_stores": "memstore_",
 }
 
 
