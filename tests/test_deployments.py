@@ -209,3 +209,21 @@ def test_import_refuses_a_deployment_of_an_unmanaged_agent(
     assert result.exit_code == 1
     assert f"uses agent {agent.id}, which agentform does not manage here" in result.output
     assert not (estate / "deployments" / "other.yaml").exists()
+
+
+def test_forget_lets_go_of_a_deployment_and_refuses_an_agent_one_uses(
+    estate: Path, emulator_url: str, client: Any
+) -> None:
+    applied(estate, emulator_url)
+    used = agentform(estate, emulator_url, "forget", "triage")
+    assert used.exit_code == 1
+    assert "deployments/nightly.yaml uses agent triage" in used.output
+    nightly = pinned(estate).get("deployments", "nightly").id
+    done = agentform(estate, emulator_url, "forget", "nightly")
+    assert done.exit_code == 0, done.output
+    assert "agentform no longer manages deployment nightly" in done.output
+    assert not (estate / "deployments" / "nightly.yaml").exists()
+    assert pinned(estate).get("deployments", "nightly") is None
+    left = client.beta.deployments.retrieve(nightly)
+    assert left.archived_at is None and "agentform.key" not in left.metadata
+    assert plan_json(estate, emulator_url)["has_changes"] is False
