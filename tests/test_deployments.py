@@ -227,3 +227,20 @@ def test_forget_lets_go_of_a_deployment_and_refuses_an_agent_one_uses(
     left = client.beta.deployments.retrieve(nightly)
     assert left.archived_at is None and "agentform.key" not in left.metadata
     assert plan_json(estate, emulator_url)["has_changes"] is False
+
+
+@pytest.mark.parametrize("kind", ["deployment", "vault", "memory_store"])
+def test_the_docs_examples_satisfy_their_schema(kind: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from agentform.manifests.schemas import load_schema
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "deployments.md").read_text()
+    examples = [
+        block
+        for block in re.findall(r"^```yaml\n(.*?)^```", docs, re.S | re.M)
+        if block.startswith(f"# yaml-language-server: $schema=../schemas/{kind}.schema.json")
+    ]
+    assert examples
+    for block in examples:
+        Draft202012Validator(load_schema(kind)).validate(yaml.safe_load(block))
