@@ -28,6 +28,7 @@ import anthropic
 from targets import Targets, add_target_option
 
 from agentform.emulator import admin, serve
+from agentform.kinds import KINDS
 from agentform.manifests.project import load_project
 from agentform.remote.client import Remote
 from agentform.workflow import make_plan
@@ -53,7 +54,10 @@ def main() -> int:
                 lambda: _cli(url, estate, "apply", "--auto-approve"),
             )
         )
-        pages = -(-args.agents // 100) + -(-args.environments // 100)
+        # one page per 100 agents and environments, one (empty) page of every other kind
+        # whose objects carry markers (skills are listed only when the estate has some)
+        others = sum(1 for k in KINDS if k.marked) - 2
+        pages = -(-args.agents // 100) + -(-args.environments // 100) + others
         plan_cli = _measure(
             url, "agentform plan (console script)", lambda: _cli(url, estate, "plan")
         )

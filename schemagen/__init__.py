@@ -34,12 +34,17 @@ _SDK_ONLY_PARAMS = ("betas", "workspace_id")
 
 
 def build_schemas() -> dict[str, Schema]:
+    from schemagen.resources import deployment_schema, memory_store_schema, vault_schema
+
     builders: dict[str, Callable[[], Schema]] = {
         "agent": agent_schema,
         "environment": environment_schema,
         "skill": skill_schema,
         "pins": pins_schema,
         "eval": eval_schema,
+        "deployment": deployment_schema,
+        "vault": vault_schema,
+        "memory_store": memory_store_schema,
     }
     return {kind: builders[kind]() for kind in KINDS if kind in builders}
 

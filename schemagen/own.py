@@ -39,6 +39,10 @@ def pins_schema() -> Schema:
                     "additionalProperties": {"$ref": "#/$defs/EnvironmentPin"},
                 },
                 "skills": {**key_map, "additionalProperties": {"$ref": "#/$defs/SkillPin"}},
+                **{
+                    section: {**key_map, "additionalProperties": _id_pin(prefix)}
+                    for section, prefix in _ID_SECTIONS
+                },
             },
             "$defs": {
                 "AgentPin": _agent_pin(),
@@ -393,6 +397,18 @@ def _version_score() -> Schema:
             "accuracy": {**fraction, "description": "Passed runs / all runs."},
             "labels": {"type": "object", "additionalProperties": fraction},
         },
+    }
+
+
+_ID_SECTIONS = (("deployments", "depl_"), ("vaults", "vlt_"), ("memory_stores", "memstore_"))
+
+
+def _id_pin(prefix: str) -> Schema:
+    return {
+        "type": "object",
+        "required": ["id"],
+        "additionalProperties": False,
+        "properties": {"id": {"type": "string", "pattern": f"^{prefix}[A-Za-z0-9]+$"}},
     }
 
 

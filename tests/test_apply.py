@@ -94,7 +94,8 @@ def test_a_dry_run_writes_nothing(estate: Path, emulator_url: str) -> None:
     assert agentform(estate, emulator_url, "plan").exit_code == 0
     assert (estate / "pins.yaml").read_text(encoding="utf-8") == before
     assert writes_seen(emulator_url) == {}
-    assert set(admin.counters(emulator_url)) == {"GET /v1/agents", "GET /v1/environments"}
+    lists = {"GET /v1/agents", "GET /v1/environments", "GET /v1/deployments", "GET /v1/vaults"}
+    assert set(admin.counters(emulator_url)) == lists | {"GET /v1/memory_stores"}
 
 
 def test_bad_manifests_fail_before_any_server_call(estate: Path, emulator_url: str) -> None:

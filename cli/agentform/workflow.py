@@ -33,11 +33,12 @@ class Planned:
     scope: Scope
 
 
-def read_state(project: Project, remote: Remote) -> RemoteState:
-    """The server: one list call per page of each kind, then the pinned versions that
-    are not the latest (one retrieve each; only for pins behind their latest), and the
-    content a listing leaves out where a manifest differs from its pin (skills)."""
-    state = remote.read_state(kinds_to_read(project))
+def read_state(project: Project, remote: Remote, *, detail: bool = False) -> RemoteState:
+    """The server: one list call per page of each kind (and the parts of kinds that have
+    them; with `detail` what `status` shows too), then the pinned versions that are not
+    the latest (one retrieve each; only for pins behind their latest), and the content a
+    listing leaves out where a manifest differs from its pin (skills)."""
+    state = remote.read_state(kinds_to_read(project), detail=detail)
     needed = versions_needed(state, project.pins)
     needed += contents_needed(project.estate, state, project.pins)
     state = state.with_versions(remote.fetch_versions(list(dict.fromkeys(needed))))

@@ -1,4 +1,5 @@
-"""`agentform import`: adopt agents, environments and skills that exist on the server.
+"""`agentform import`: adopt agents, environments, skills, deployments, vaults and memory
+stores that exist on the server.
 
 Writes a manifest per object (a long prompt to `<key>.prompt.md`; a skill's files, as
 downloaded, to `skills/<key>/`), then marks the object with `agentform.key` (import is
@@ -89,10 +90,12 @@ def import_objects(
 def _targets(
     root: Path, pins: Pins, objects: list[tuple[ServerObject, str | None]]
 ) -> list[_Target]:
-    """Decide keys and files for every object, refusing before any write."""
+    """Decide keys and files for every object, refusing before any write. What others
+    use by key comes first (an agent before the deployment that runs it)."""
     taken = _existing_keys(root, pins)
+    known = _pinned_ids(pins)
     targets = []
-    for obj, key in objects:
+    for obj, key in sorted(objects, key=lambda item: not kind(item[0].kind).referable):
         if obj.key is not None and (obj.kind, obj.key) in taken:
             raise UserError(
                 f"{obj.kind} {obj.id} is already managed as {obj.key!r} (agentform.key)"
@@ -110,7 +113,8 @@ def _targets(
                 f"{obj.kind} key {key!r} is taken ({taken[(obj.kind, key)]}); pass another --key"
             )
         taken[(obj.kind, key)] = obj.id
-        targets.append(_target(root, obj, key))
+        targets.append(_target(root, obj, key, known))
+        known[(obj.kind, obj.id)] = (key, None)  # marking an agent makes a new version
     existing = [str(p) for t in targets for p in t.files if p.exists()]
     if existing:
         raise UserError(f"import never overwrites files; these exist: {', '.join(existing)}")
@@ -161,14 +165,30 @@ def _existing_keys(root: Path, pins: Pins) -> dict[tuple[KindName, str], str]:
     return taken
 
 
-def _target(root: Path, obj: ServerObject, key: str) -> _Target:
+def _pinned_ids(pins: Pins) -> dict[tuple[KindName, str], tuple[str, Version | None]]:
+    """(kind, id) -> (key, pinned version) for everything pinned here."""
+    return {
+        (each.name, pin.id): (key, pin.version)
+        for each in KINDS
+        for key, pin in pins.section(each.plural).items()
+    }
+
+
+def _target(
+    root: Path,
+    obj: ServerObject,
+    key: str,
+    known: Mapping[tuple[KindName, str], tuple[str, Version | None]],
+) -> _Target:
     of = kind(obj.kind)
     manifest_path = of.manifest_path(root, key)
     as_is = of.import_files(obj.data, key, root)
     if as_is is not None:  # a skill: its files, as downloaded
         return _Target(obj, key, manifest_path, None, as_is)
     directory = manifest_path.parent
-    spec, side_files = of.to_manifest(obj.data, key)
+    spec, side_files = of.import_manifest(
+        obj.data, key, lambda kind_name, object_id: known.get((kind_name, object_id))
+    )
     files: dict[Path, str | bytes] = {manifest_path: _render(obj, spec, root)}
     prompt = None
     for name, text in side_files.items():

@@ -15,6 +15,7 @@ from pathlib import Path
 from agentform.apply.writes import RetryPolicy, update
 from agentform.errors import LookupKeyError, UserError
 from agentform.kinds import KINDS, Kind, kind
+from agentform.manifests import graph
 from agentform.manifests.project import Project
 from agentform.manifests.schemas import DIGEST_MARKER, KEY_MARKER
 from agentform.pins.edit import drop_pin
@@ -62,9 +63,14 @@ def _keys(project: Project, of: Kind) -> list[str]:
 
 
 def _refuse_if_used(project: Project, of: Kind, key: str) -> None:
-    """An eval suite that names the resource would stop validating."""
+    """An eval suite or a manifest that names the resource would stop validating."""
     field = of.name if of.name in ("agent", "environment") else None
     users = [str(s.path) for s in project.suites.values() if field and getattr(s, field) == key]
+    users += [
+        str(m.path)
+        for m in project.estate
+        if any((r.kind, r.key) == (of.name, key) for r in graph.references(m))
+    ]
     if users:
         raise UserError(
             f"{', '.join(users)} uses {of.name} {key}; change or remove it first (nothing "

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from agentform.apply import writes
 from agentform.errors import AgentformError, UserError
 from agentform.kinds import kind, refs
+from agentform.kinds.base import Step
 from agentform.kinds.shape import digest
 from agentform.manifests.schemas import DIGEST_MARKER
 from agentform.pins.model import Pending, Pin, Version, label
@@ -111,8 +112,9 @@ class Runner:
     def _create(self, change: Change) -> Outcome:
         created = writes.create(self.remote, change.kind, self._body(change), self.policy)
         self._record(change, created)
+        done = self._steps(change, created.id)
         return Outcome(
-            change, "done", f"created {created.id}{_v(created)}, pinned", made=created.id
+            change, "done", f"created {created.id}{_v(created)}, pinned{done}", made=created.id
         )
 
     def _update(self, change: Change) -> Outcome:
@@ -138,12 +140,15 @@ class Runner:
             else "updated in place"
         )
         note = f" (eval gate: {gated.message})" if gated is not None else ""
+        note += self._steps(change, change.id)
         return Outcome(change, "done", moved + note, gated.verdict if gated else None)
 
     def _replace(self, change: Change) -> Outcome:
         created = writes.create(self.remote, change.kind, self._body(change), self.policy)
         self._record(change, created)
-        message = f"created {created.id} to replace {change.id}, pinned"
+        message = (
+            f"created {created.id} to replace {change.id}, pinned{self._steps(change, created.id)}"
+        )
         return Outcome(
             change,
             "done",
@@ -169,6 +174,22 @@ class Runner:
         section = kind(change.kind).plural  # drop its pin, if it still pins this object
         self.batch.add(PinChange(section, change.key, None, expect=Pin(change.id)), change)
         return Outcome(change, "done", f"archived {change.id}")
+
+    def _steps(self, change: Change, object_id: str) -> str:
+        """Run the change's steps on the object, in order; `; <what they did>` for the
+        outcome. The object (and its pin) stays when one fails: the next apply plans the
+        steps still missing."""
+        for step in change.steps:
+            self._step(change, object_id, step)
+        return "".join(f"; {step.summary}" for step in change.steps)
+
+    def _step(self, change: Change, object_id: str, step: Step) -> None:
+        the_kind = kind(change.kind)
+
+        def run() -> None:
+            the_kind.run_step(self.remote.writer, object_id, step, self.remote.scope)
+
+        writes.step(self.remote, run, self.policy, f"{change.kind} {change.key}: {step.summary}")
 
     # -- references ----------------------------------------------------------------------
 

@@ -128,6 +128,30 @@ def archive(remote: Remote, kind: KindName, object_id: str, policy: RetryPolicy)
     )
 
 
+def step(remote: Remote, run: Callable[[], object], policy: RetryPolicy, what: str) -> None:
+    """One of a change's steps (see kinds.base.Step): retried only when the server said it
+    did nothing (429, 503, 529). After a lost response it fails instead: the next plan
+    reads the parts again and plans only what is still missing."""
+    for attempt in range(policy.attempts):
+        _stop_if_asked(policy, what, unsure=False)
+        try:
+            remote.call(run, what)
+            return
+        except RetryableError as exc:
+            if attempt == policy.attempts - 1:
+                raise GaveUpError(
+                    f"{what}: gave up after {policy.attempts} attempts; last error: {exc}",
+                    maybe_done=False,
+                ) from exc
+            _wait(policy, policy.wait(attempt, exc.retry_after), what, str(exc), unsure=False)
+        except AmbiguousError as exc:
+            raise GaveUpError(
+                f"{what}: {exc}; it may have been done: run apply again, which plans only what "
+                "is still missing",
+                maybe_done=True,
+            ) from exc
+
+
 def _with_retries(
     send: Callable[[], ServerObject],
     check: Callable[[], ServerObject | None],

@@ -235,8 +235,13 @@ def promote(app: App, /, key: str, to: str, suite: str | None, **values: Any) ->
 
 
 @click.command()
-@click.argument("key")
-@click.argument("message")
+@click.argument("key", required=False)
+@click.argument("message", required=False)
+@click.option(
+    "--deployment",
+    metavar="KEY",
+    help="Instead: trigger a manual run of this deployment (its initial events).",
+)
 @click.option(
     "--environment",
     metavar="KEY",
@@ -252,7 +257,13 @@ def promote(app: App, /, key: str, to: str, suite: str | None, **values: Any) ->
 )
 @click.pass_obj
 def run(
-    app: App, key: str, message: str, environment: str | None, keep: bool, timeout: float
+    app: App,
+    key: str | None,
+    message: str | None,
+    deployment: str | None,
+    environment: str | None,
+    keep: bool,
+    timeout: float,
 ) -> None:
     """Send MESSAGE to the pinned version of agent KEY and stream the session.
 
@@ -260,11 +271,25 @@ def run(
     prints the agent's text as it arrives, a line per tool use, and the stop
     reason; then archives the session unless --keep.
 
+    With --deployment KEY instead, triggers a manual run of that deployment
+    (a session with its pinned agent version and its initial events) and
+    prints the session it started.
+
     \b
     Example:
       agentform run triage "My card was charged twice for the Team plan."
       agentform run triage "Why am I getting 429s?" --environment default --keep
+      agentform run --deployment nightly
     """
+    if deployment is not None:
+        if key is not None:
+            raise UserError("--deployment KEY runs a deployment: it takes no agent KEY or MESSAGE")
+        from agentform.cli.deployments import run_deployment
+
+        run_deployment(app, deployment)
+        return
+    if key is None or message is None:
+        raise UserError("run needs an agent KEY and a MESSAGE (or --deployment KEY)")
     from agentform import pins as pinsfile
     from agentform.manifests.project import in_workspace
 

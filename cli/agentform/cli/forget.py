@@ -13,8 +13,8 @@ from agentform.cli.progress import Progress
 @click.option(
     "--kind",
     "kind_name",
-    type=click.Choice(["agent", "environment"]),
-    help="When KEY names both an agent and an environment.",
+    type=click.Choice(["agent", "environment", "deployment", "vault", "memory_store"]),
+    help="When KEY names resources of more than one kind.",
 )
 @click.pass_obj
 def forget(app: App, key: str, kind_name: str | None) -> None:

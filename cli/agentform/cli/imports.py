@@ -1,4 +1,5 @@
-"""`agentform import`: adopt existing agents and environments."""
+"""`agentform import`: adopt existing agents, environments, deployments, vaults and
+memory stores."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def import_(ctx: click.Context, everything: bool) -> None:
       agentform import agent agent_011CZkYpogX7uDKUyvBTophP --key triage
       agentform import environment env_011CZkZ9X2dpNyB7HsEFoRfW --key default
       agentform import skill skill_01AbCdEfGhJkLmNpQrStUvWx --key lookup
+      agentform import deployment depl_011CZkZ9X2dpNyB7HsEFoRfW --key nightly
       agentform import --all
     """
     if ctx.invoked_subcommand is not None:
@@ -52,8 +54,8 @@ def import_(ctx: click.Context, everything: bool) -> None:
         return
     if not everything:
         raise UserError(
-            "name what to import: `import agent ID`, `import environment ID`, "
-            "`import skill ID`, or `import --all`"
+            "name what to import: `import agent|environment|skill|deployment|vault|memory-store "
+            "ID`, or `import --all`"
         )
     run_import(ctx.obj, None)
 
@@ -99,6 +101,57 @@ def skill(app: App, skill_id: str, key: str | None, version: str | None) -> None
       agentform import skill skill_01AbCdEfGhJkLmNpQrStUvWx --key lookup
     """
     run_import(app, ("skill", skill_id, key), version)
+
+
+@import_.command()
+@click.argument("deployment_id")
+@click.option("--key", help="The key to manage it under.  [default: from its name]")
+@click.pass_obj
+def deployment(app: App, deployment_id: str, key: str | None) -> None:
+    """Import one deployment by id.
+
+    The agent, environment and vaults it uses must be managed here already
+    (or imported in the same `import --all`): its manifest names them by key.
+    It keeps running the agent version it runs now: the manifest holds that
+    version (`agent: {key, version}`) unless it is the pinned one.
+
+    \b
+    Example:
+      agentform import deployment depl_011CZkZ9X2dpNyB7HsEFoRfW --key nightly
+    """
+    run_import(app, ("deployment", deployment_id, key))
+
+
+@import_.command()
+@click.argument("vault_id")
+@click.option("--key", help="The key to manage it under.  [default: from its name]")
+@click.pass_obj
+def vault(app: App, vault_id: str, key: str | None) -> None:
+    """Import one vault by id (without its credentials: their secrets cannot be read).
+
+    The credentials it holds stay as they are; agentform never touches a
+    credential it did not make. Add `credentials:` to its manifest to manage
+    new ones.
+
+    \b
+    Example:
+      agentform import vault vlt_011CZkZ9X2dpNyB7HsEFoRfW --key github
+    """
+    run_import(app, ("vault", vault_id, key))
+
+
+@import_.command(name="memory-store")
+@click.argument("memory_store_id")
+@click.option("--key", help="The key to manage it under.  [default: from its name]")
+@click.pass_obj
+def memory_store(app: App, memory_store_id: str, key: str | None) -> None:
+    """Import one memory store by id (its memories stay; none become seed files).
+
+    \b
+    Example:
+      agentform import memory-store memstore_011CZkZ9X2dpNyB7HsEFoRfW --key notes
+    """
+    run_import(app, ("memory_store", memory_store_id, key))
 
 
 def run_import(

@@ -136,6 +136,7 @@ def _register() -> None:
     """Each command module exports COMMANDS; none imports anything heavy at import time."""
     from agentform.cli import (
         apply,
+        deployments,
         emulator,
         evaluate,
         fmt,
@@ -162,6 +163,7 @@ def _register() -> None:
         imports,
         forget,
         evaluate,
+        deployments,
         schema,
         emulator,
     )

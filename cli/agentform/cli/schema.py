@@ -11,6 +11,9 @@ _ABOUT = {
     "environment": "an environments/<key>.yaml manifest",
     "pins": "the pins.yaml lock file",
     "eval": "an evals/<name>.yaml eval suite",
+    "deployment": "a deployments/<key>.yaml manifest",
+    "vault": "a vaults/<key>.yaml manifest (credentials by key, secrets by source)",
+    "memory_store": "a memory_stores/<key>.yaml manifest (seed files beside it)",
 }
 
 

@@ -45,7 +45,8 @@ def status(app: App, fmt: str) -> None:
     ):
         from agentform.workflow import read_state  # the SDK: only once credentials are there
 
-        rows = build_status(project.estate, read_state(project, remote), project.pins)
+        server = read_state(project, remote, detail=True)
+        rows = build_status(project.estate, server, project.pins)
     if fmt == "json":
         click.echo(json.dumps([row.to_json() for row in rows], indent=2))
         return
@@ -59,6 +60,8 @@ def status(app: App, fmt: str) -> None:
         columns = f"{row.kind:<12} {row.key:<20} {ident:<34} {pinned:>6} {latest:>6}"
         state = app.paint(row.state, STATE_COLORS.get(row.state, "bold"))
         click.echo(f"{columns}  {state}{detail}")
+        for line in row.lines:
+            click.echo(f"{'':<12} {line}")
 
 
 COMMANDS = [status]

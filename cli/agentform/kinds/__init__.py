@@ -14,10 +14,13 @@ from typing import Any
 
 from agentform.kinds.agent import AGENT
 from agentform.kinds.base import Kind
+from agentform.kinds.deployment import DEPLOYMENT
 from agentform.kinds.environment import ENVIRONMENT
+from agentform.kinds.memory_store import MEMORY_STORE
 from agentform.kinds.skill import SKILL
+from agentform.kinds.vault import VAULT
 
-KINDS: tuple[Kind, ...] = (AGENT, ENVIRONMENT, SKILL)
+KINDS: tuple[Kind, ...] = (AGENT, ENVIRONMENT, SKILL, DEPLOYMENT, VAULT, MEMORY_STORE)
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 BY_PLURAL: dict[str, Kind] = {k.plural: k for k in KINDS}
 # `{<kind>: <key>}` in a manifest: kind name -> how the pinned (id, version) is written.

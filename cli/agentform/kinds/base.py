@@ -20,16 +20,30 @@ renderers are generic over kinds; they ask the kind:
   (`find_created`);
 - pins: its section of pins.yaml is `plural`; versioned kinds pin `id, version, digest`,
   the others `id`;
-- import: a manifest written from a server object (`to_manifest`), or the files written
+- import: a manifest written from a server object (`to_manifest`, or `import_manifest`
+  when it names other managed resources, which it writes by key), or the files written
   as they are (`import_files`: a skill's directory).
 
-Nothing here imports the SDK: `resource` receives the client.
+Some kinds keep more than one object on the server (a vault's credentials, a memory
+store's memories) or change state through calls other than update (a deployment's
+pause). For them (`reads_parts`):
+
+- `read_parts` reads the sub-objects with the client when the state is read, merged into
+  the object's data;
+- `steps` plans the writes beyond the create or update body as `Step`s (plain data:
+  saved plans carry them), and notes what it leaves alone;
+- `run_step` makes one of them, right after the object's own create or update.
+
+For people: `annotate` adds lines to a change in a plan (computed when shown, e.g. a
+schedule's next fire times), `status_lines` to a resource's row in `status`.
+
+Nothing here imports the SDK: `resource`, `read_parts` and `run_step` receive the client.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -42,6 +56,7 @@ if TYPE_CHECKING:
     from agentform.remote.state import ServerObject
 
 SUFFIXES = (".yaml", ".yml")
+KeyOf = Callable[[str, str], "tuple[str, int | str | None] | None"]  # (kind, id) -> (key, version)
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,30 @@ class ManifestFile:
 
     path: Path
     text: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """A write beyond an object's create or update body, run right after it.
+
+    `op` is the kind's name for it (`run_step` dispatches on it), `summary` how plan and
+    apply read it ("credential github rotated"), `args` what it needs (ids, bodies; a
+    secret only as a `kinds.secrets` placeholder, never its value), `shows` the fields
+    it changes as the plan lists them: `{"path", "before"?, "after"?}`.
+    """
+
+    op: str
+    summary: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    shows: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What `Kind.steps` plans: the steps, and notes `(code, message)` on what it leaves."""
+
+    steps: tuple[Step, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
 
 
 class Kind:
@@ -63,6 +102,8 @@ class Kind:
     schema: ClassVar[str | None] = None  # JSON Schema name, when it has one
     referable: ClassVar[bool] = False  # other manifests may name it: `{<name>: <key>}`
     marked: ClassVar[bool] = True  # its objects carry metadata (`agentform.key`, ...)
+    name_field: ClassVar[str] = "name"  # the field that names it for people
+    reads_parts: ClassVar[bool] = False  # has sub-objects or state read apart (read_parts)
 
     # -- manifests -----------------------------------------------------------------------
 
@@ -99,7 +140,7 @@ class Kind:
         `root`, regular, bounded; see kinds.files), and those files."""
         return dict(data), ()
 
-    def reference(self, object_id: Any, version: Any) -> dict[str, Any]:
+    def reference(self, object_id: Any, version: Any) -> Any:
         """What `{<name>: <key>}` becomes in another manifest, given the key's pin."""
         raise NotImplementedError(f"{self.name} cannot be referenced by key")
 
@@ -149,6 +190,16 @@ class Kind:
         them read again from the estate `root`, refused if they changed since the plan."""
         return dict(body)
 
+    def steps(self, spec: Mapping[str, Any], data: Mapping[str, Any] | None, prune: bool) -> Parts:
+        """The writes beyond the create or update body that make the server object (`data`,
+        with its parts; None when it is to be created) match `spec`. `prune`: removing
+        sub-objects no manifest wants is allowed."""
+        return Parts()
+
+    def annotate(self, body: Mapping[str, Any]) -> list[str]:
+        """Lines a plan shows under a create or update with this request body."""
+        return []
+
     # -- the server ----------------------------------------------------------------------
 
     def resource(self, client: Any) -> Any:
@@ -166,6 +217,21 @@ class Kind:
                 return obj  # type: ignore[no-any-return]
         return None
 
+    def read_parts(
+        self, client: Any, data: Mapping[str, Any], scope: Mapping[str, Any], *, detail: bool
+    ) -> dict[str, Any]:
+        """Keys to add to a managed object's data: its sub-objects (for `steps`), and with
+        `detail` what only `status` shows. `scope` selects the workspace."""
+        return {}
+
+    def run_step(self, client: Any, object_id: str, step: Step, scope: Mapping[str, Any]) -> None:
+        """Make one planned step on the object `object_id`."""
+        raise NotImplementedError(f"{self.name} has no step {step.op!r}")
+
+    def status_lines(self, data: Mapping[str, Any]) -> list[str]:
+        """Lines `status` shows under the resource's row (e.g. a deployment's next run)."""
+        return []
+
     # -- import --------------------------------------------------------------------------
 
     def to_manifest(
@@ -180,6 +246,14 @@ class Kind:
         """The files `import` writes for a server object, when they are its content as
         it is (a skill's directory); None: a YAML manifest made by `to_manifest`."""
         return None
+
+    def import_manifest(
+        self, data: Mapping[str, Any], key: str, key_of: KeyOf
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """`to_manifest`, for a kind whose manifests name other managed resources by key:
+        `key_of(kind, id)` is (the key agentform manages that object under, its pinned
+        version), or None."""
+        return self.to_manifest(data, key)
 
     def __repr__(self) -> str:
         return f"<kind {self.name}>"

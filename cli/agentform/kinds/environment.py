@@ -23,10 +23,14 @@ class EnvironmentKind(Kind):
     plural = "environments"
     id_prefix = "env_"
     schema = "environment"
+    referable = True  # a deployment's `environment: <key>`
     fields = ("name", "description", "config", "metadata", "scope")
 
     def check(self, data: dict[str, Any], source: Source) -> list[ManifestError]:
         return list(_packages_need_package_managers(data, source))
+
+    def reference(self, object_id: Any, version: Any) -> Any:
+        return object_id
 
     def desired(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         return drop_none_dict(

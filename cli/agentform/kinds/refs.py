@@ -133,3 +133,32 @@ def readable(value: Any) -> Any:
     if isinstance(value, list):
         return [readable(child) for child in value]
     return value
+
+
+def moves(found: list[Ref], before: Any, after: Any) -> list[str]:
+    """How each reference moves between two specs of the same manifest (the server's and
+    the desired one): `agent triage v4 -> v3 (follows pins)`, for references that resolve
+    to a version (an id alone moving shows as a field change)."""
+    lines = []
+    for ref in found:
+        old, new = _at(before, ref.at), _at(after, ref.at)
+        if not (isinstance(old, dict) and isinstance(new, dict)) or old == new:
+            continue
+        if "version" not in old or "version" not in new:
+            continue
+        target = "a new version" if is_placeholder(new["version"]) else f"v{new['version']}"
+        if old.get("id") != new.get("id") and not is_placeholder(new.get("id")):
+            target = f"{new.get('id')} {target}"
+        lines.append(f"{ref.kind} {ref.key} v{old['version']} -> {target} (follows pins)")
+    return lines
+
+
+def _at(value: Any, at: FieldPath) -> Any:
+    for part in at:
+        if isinstance(value, dict) and isinstance(part, str):
+            value = value.get(part)
+        elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+            value = value[part]
+        else:
+            return None
+    return value

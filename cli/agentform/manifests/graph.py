@@ -29,7 +29,7 @@ def check(manifests: Manifests) -> list[ManifestError]:
             if ref.key not in manifests.get(ref.kind, {}):
                 known = ", ".join(sorted(manifests.get(ref.kind, {}))) or "none"
                 message = f"no {ref.kind} manifest {ref.key!r} (known: {known})"
-                errors.append(manifest.source.error((*ref.at, ref.kind), message))
+                errors.append(manifest.source.error(_where(manifest, ref), message))
         errors += BY_NAME[manifest.kind].check_graph(manifest, manifests)
     errors += _cycles(manifests)
     return errors
@@ -64,7 +64,7 @@ def _cycles(manifests: Manifests) -> Iterator[ManifestError]:
             reported.add(frozenset(cycle))
             names = " -> ".join(f"{kind} {key}" for kind, key in [*cycle, cycle[0]])
             ref = next(r for r in references(manifest) if (r.kind, r.key) in cycle)
-            yield manifest.source.error((*ref.at, ref.kind), f"reference cycle: {names}")
+            yield manifest.source.error(_where(manifest, ref), f"reference cycle: {names}")
 
 
 def _cycle_from(start: Manifest, manifests: Manifests) -> list[Target] | None:
@@ -83,6 +83,13 @@ def _cycle_from(start: Manifest, manifests: Manifests) -> list[Target] | None:
                 seen.add(node)
                 stack.append((target, [*path, node]))
     return None
+
+
+def _where(manifest: Manifest, ref: Ref) -> tuple[str | int, ...]:
+    """The reference's place in the file: `{agent: x}`'s key, or the field holding a key
+    the manifest wrote bare (a deployment's `environment: default`)."""
+    written = (*ref.at, ref.kind)
+    return written if written in manifest.source.keys else ref.at
 
 
 def _all(manifests: Manifests) -> Iterator[Manifest]:

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-KINDS = ("agent", "environment", "skill", "pins", "eval")
+KINDS = ("agent", "environment", "skill", "pins", "eval", "deployment", "vault", "memory_store")
 KEY_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
 METADATA_RESERVED_PREFIX = "agentform."
 KEY_MARKER = "agentform.key"  # which manifest a server object belongs to

@@ -56,7 +56,14 @@ _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _ID = re.compile(r"^[a-z]+_[A-Za-z0-9]+$")
-_ID_PREFIX = {"agents": "agent_", "environments": "env_", "skills": "skill_"}
+_ID_PREFIX = {
+    "agents": "agent_",
+    "environments": "env_",
+    "skills": "skill_",
+    "deployments": "depl_",
+    "vaults": "vlt_",
+    "memory_stores": "memstore_",
+}
 _VERSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 

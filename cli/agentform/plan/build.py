@@ -19,6 +19,7 @@ from typing import Any
 
 from agentform.errors import UserError
 from agentform.kinds import BY_NAME, KINDS, REFERABLE, Kind, refs
+from agentform.kinds.base import Step
 from agentform.kinds.shape import digest, resolve_wildcards
 from agentform.manifests import graph
 from agentform.manifests.estate import Estate, Manifest
@@ -27,6 +28,7 @@ from agentform.plan.archives import Archives
 from agentform.plan.fielddiff import additions, field_changes
 from agentform.plan.model import Change, Drift, Note, Plan
 from agentform.plan.requests import create_body, update_body
+from agentform.plan.steps import reason, shown
 from agentform.remote.state import RemoteState, ServerObject, VersionKey
 
 
@@ -41,7 +43,7 @@ def build_plan(
 ) -> Plan:
     """The plan; archives wait for `prune` (shown, not done), strays for `prune_strays`."""
     wanted = _targets(targets, estate, pins)
-    planners = {each.name: _KindPlanner(each, state, pins) for each in KINDS}
+    planners = {each.name: _KindPlanner(each, state, pins, prune) for each in KINDS}
     cascade = _Cascade(pins)
     changes: list[Change] = []
     for manifest in graph.order(estate.manifests):
@@ -167,8 +169,9 @@ def _targets(targets: Iterable[str], estate: Estate, pins: Pins) -> set[str] | N
 
 
 class _KindPlanner:
-    def __init__(self, of: Kind, state: RemoteState, pins: Pins) -> None:
+    def __init__(self, of: Kind, state: RemoteState, pins: Pins, prune: bool = False) -> None:
         self.of = of
+        self.prune = prune
         self.kind = of.name
         self.state = state
         self.pins: Mapping[str, Pin] = pins.section(of.plural)
@@ -195,7 +198,7 @@ class _KindPlanner:
             kind=self.kind,
             key=manifest.key,
             action="noop",
-            name=spec["name"],
+            name=str(spec.get(self.of.name_field, "")),
             id=obj.id,
             from_version=obj.version,
             pinned_id=pin.id if pin else None,
@@ -214,10 +217,16 @@ class _KindPlanner:
         fields = field_changes(actual, desired, self.of.fields)
         fields = self.of.explain(fields, spec, baseline.data)
         self._note_drift(manifest.key, obj, marker, desired)
-        reason = self.of.replacement(desired, actual)
-        if reason is not None:
+        why = self.of.replacement(desired, actual)
+        if why is not None:
             body = create_body(self.kind, manifest.key, spec, marker)
-            return replace(same, action="replace", fields=fields, body=body, reason=reason)
+            steps = self._steps(manifest.key, spec, None)
+            fields += shown(steps)
+            return replace(
+                same, action="replace", fields=fields, body=body, reason=why, steps=steps
+            )
+        steps = self._steps(manifest.key, spec, obj.data)
+        fields += shown(steps)
         if not fields:
             return self._unchanged(same, obj, baseline, pin)
         made = self._made_from_manifest(same, obj, pin, desired)
@@ -227,12 +236,9 @@ class _KindPlanner:
         if older is not None:
             return older
         body = update_body(self.kind, manifest.key, spec, marker, obj.metadata, obj.version)
-        because = (
-            f"uses {', '.join(d.replace(':', ' ') for d in depends_on)}, which this plan changes"
-        )
-        return replace(
-            same, action="update", fields=fields, body=body, reason=because if depends_on else ""
-        )
+        moved = refs.moves(graph.references(manifest), actual, desired)
+        because = reason(moved, depends_on, steps)
+        return replace(same, action="update", fields=fields, body=body, reason=because, steps=steps)
 
     # -- the pieces of plan() -----------------------------------------------------------
 
@@ -372,17 +378,28 @@ class _KindPlanner:
     def _create(
         self, manifest: Manifest, spec: Mapping[str, Any], marker: str, pin: Pin | None
     ) -> Change:
+        steps = self._steps(manifest.key, spec, None)
         return Change(
             kind=self.kind,
             key=manifest.key,
             action="create",
-            name=spec["name"],
-            fields=additions(dict(spec), self.of.fields),
+            name=str(spec.get(self.of.name_field, "")),
+            fields=additions(dict(spec), self.of.fields) + shown(steps),
             body=create_body(self.kind, manifest.key, spec, marker),
             pinned_id=pin.id if pin else None,
             pinned_version=pin.version if pin else None,
             marker=marker,
+            steps=steps,
         )
+
+    def _steps(
+        self, key: str, spec: Mapping[str, Any], data: Mapping[str, Any] | None
+    ) -> tuple[Step, ...]:
+        """The kind's writes beyond the body (see kinds.base.Step); its notes are noted."""
+        parts = self.of.steps(spec, data, self.prune)
+        for code, message in parts.notes:
+            self._note(key, code, message)
+        return parts.steps
 
     def _broken(self, key: str, pin: Pin, problem: str) -> None:
         message = (

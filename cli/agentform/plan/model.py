@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from agentform.kinds import rank
+from agentform.kinds.base import Step
 from agentform.pins.model import Version
 from agentform.plan.fielddiff import FieldChange
 from agentform.remote.state import KindName
@@ -46,6 +47,7 @@ class Change:
     depends_on: tuple[str, ...] = ()  # "kind:key" of references whose pins this plan moves
     spec: Mapping[str, Any] | None = None  # with placeholders: apply fills them, then marks
     follows: str | None = None  # pinning back: the digest of the latest, to follow forward
+    steps: tuple[Step, ...] = ()  # writes after the create or update (kinds.base.Step)
 
     @property
     def order(self) -> tuple[int, str, bool, str]:

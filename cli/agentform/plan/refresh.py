@@ -19,6 +19,7 @@ from typing import Any
 
 from agentform.kinds import KINDS, Kind
 from agentform.kinds.shape import digest, resolve_wildcards
+from agentform.manifests import graph
 from agentform.manifests.estate import Estate, Manifest
 from agentform.pins.model import Pins, Version
 from agentform.plan.fielddiff import ABSENT, FieldChange, field_changes
@@ -93,6 +94,13 @@ def _refresh(of: Kind, manifest: Manifest, obj: ServerObject | None) -> Refresh 
         return Skipped(of.name, manifest.key, "not on the server (yet): nothing to accept")
     if not of.complete(obj.data):
         return None  # a skill: its pinned version is immutable, a newer one shows in `plan`
+    if graph.references(manifest):
+        return Skipped(
+            of.name,
+            manifest.key,
+            "it names other resources by key; the server holds their ids, which cannot be "
+            "written back as keys: edit the manifest by hand",
+        )
     actual = of.actual(obj.data)
     desired = resolve_wildcards(of.desired(manifest.spec), actual)
     if desired == actual:

@@ -21,6 +21,7 @@ from agentform.manifests.project import Project
 from agentform.plan.fielddiff import ABSENT, FieldChange
 from agentform.plan.model import Change, Drift, Note, Plan
 from agentform.plan.secrets import redact
+from agentform.plan.steps import from_data
 from agentform.remote.state import RemoteState
 
 FORMAT_VERSION = 1
@@ -171,11 +172,13 @@ def _change_to_data(change: Change) -> dict[str, Any]:
     data = asdict(change)
     data["fields"] = [f.to_json() for f in change.fields]
     data["body"] = redact(dict(change.body)) if change.body is not None else None
+    data["steps"] = [redact(step) for step in data["steps"]]
     return data
 
 
 def _change_from_data(data: dict[str, Any]) -> Change:
-    return Change(**{**data, "fields": _fields_from_data(data["fields"])})
+    fields, steps = _fields_from_data(data["fields"]), from_data(data.get("steps") or [])
+    return Change(**{**data, "fields": fields, "steps": steps})
 
 
 def _fields_from_data(fields: list[dict[str, Any]]) -> tuple[FieldChange, ...]:

@@ -42,6 +42,7 @@ class Row:
     latest_version: Version | None
     state: State
     detail: str = ""
+    lines: tuple[str, ...] = ()  # what the kind adds (a deployment's next and last run)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +53,7 @@ class Row:
             "latest_version": self.latest_version,
             "state": self.state,
             "detail": self.detail or None,
+            "lines": list(self.lines),
         }
 
 
@@ -85,7 +87,8 @@ def _rows(of: Kind, estate: Estate, state: RemoteState, pins: Pins, plan: Plan) 
         state_, detail = _state(
             key, estate.of_kind(kind), pin, pin_version, obj, latest, change, drifted, notes
         )
-        yield Row(kind, key, ident, pin_version, latest, state_, detail)
+        lines = tuple(of.status_lines(obj.data)) if obj is not None else ()
+        yield Row(kind, key, ident, pin_version, latest, state_, detail, lines)
 
 
 def _state(
@@ -110,7 +113,7 @@ def _state(
     if key in drifted:
         return "drifted", "changed outside agentform; plan shows what"
     if change is not None and change.action != "noop":
-        return "pending", _pending(change.action)
+        return "pending", _pending(change)
     if (key, "held") in notes:
         return "held", notes[(key, "held")].removeprefix("held: ")
     if behind(pin_version, latest):
@@ -118,10 +121,12 @@ def _state(
     return "synced", ""
 
 
-def _pending(action: str) -> str:
+def _pending(change: Change) -> str:
+    if change.action == "update" and change.reason:
+        return change.reason  # "agent triage v2 -> v1 (follows pins)", "credential x rotated"
     return {
         "create": "not created yet",
         "update": "the manifest changed: apply makes a new version",
         "replace": "config.type changed: apply replaces it",
         "pin": "exists but is not pinned yet",
-    }.get(action, action)
+    }.get(change.action, change.action)

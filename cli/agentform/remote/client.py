@@ -29,6 +29,7 @@ from agentform.pins.model import Version, label
 from agentform.remote.state import KindName, RemoteState, ServerObject, VersionKey
 
 PAGE_SIZE = 100
+PARTS_WIDTH = 8  # managed objects whose parts (credentials, memories) are read at once
 # The SDK waits up to 10 minutes for a response; a stalled server should fail a request
 # in a minute (reads are retried by the SDK, writes by apply.writes).
 TIMEOUT = anthropic.Timeout(60.0, connect=10.0)
@@ -85,12 +86,37 @@ class Remote:
 
     # -- reads ------------------------------------------------------------------------
 
-    def read_state(self, kinds: tuple[KindName, ...] | None = None) -> RemoteState:
-        """Every live object of each kind: one list call per page, the kinds at once."""
+    def read_state(
+        self, kinds: tuple[KindName, ...] | None = None, *, detail: bool = False
+    ) -> RemoteState:
+        """Every live object of each kind: one list call per page, the kinds at once; for
+        kinds with parts (a vault's credentials), also the parts of each managed object.
+        `detail`: what only `status` shows too (a deployment's last run)."""
         names = kinds if kinds is not None else tuple(k.name for k in KINDS)
         with ThreadPoolExecutor(max_workers=len(names)) as pool:
-            found = {name: pool.submit(self.objects, name) for name in names}
+            found = {
+                name: pool.submit(lambda name: self._with_parts(name, detail), name)
+                for name in names
+            }
             return RemoteState({name: future.result() for name, future in found.items()})
+
+    def _with_parts(self, kind_name: KindName, detail: bool) -> tuple[ServerObject, ...]:
+        objects = self.objects(kind_name)
+        the_kind = kind(kind_name)
+        marked = [obj for obj in objects if obj.key is not None]
+        if not the_kind.reads_parts or not marked:
+            return objects
+
+        def parts(obj: ServerObject) -> ServerObject:
+            what = f"read what {kind_name} {obj.id} holds"
+            read = self._call(
+                lambda: the_kind.read_parts(self.client, obj.data, self._ws, detail=detail), what
+            )
+            return ServerObject(kind_name, {**obj.data, **read}) if read else obj
+
+        with ThreadPoolExecutor(max_workers=min(PARTS_WIDTH, len(marked))) as pool:
+            read = dict(zip((o.id for o in marked), pool.map(parts, marked), strict=True))
+        return tuple(read.get(obj.id, obj) for obj in objects)
 
     def objects(self, kind: KindName, **filters: Any) -> tuple[ServerObject, ...]:
         """Every live object of a kind (the SDK follows `next_page`), `filters` passed on."""

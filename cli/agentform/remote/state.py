@@ -27,7 +27,7 @@ class ServerObject:
 
     @property
     def name(self) -> str:
-        return str(self.data.get("name", ""))
+        return str(self.data.get("name") or self.data.get("display_name") or "")
 
     @property
     def version(self) -> Version | None:

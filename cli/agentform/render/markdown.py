@@ -14,6 +14,7 @@ from agentform.render.values import (
     DRIFT_LABELS,
     DRIFT_TITLE,
     SYMBOLS,
+    explained,
     headline,
     is_long_text,
     show,
@@ -97,6 +98,7 @@ def _details(change: Change) -> str:
     for field in change.fields:
         if _is_diff(field, change):
             body += [f"`{field.path}`", "", *fenced(text_diff(field))]
+    body += [f"\n{_html(line)}" for line in explained(change)]
     body.append("\n</details>\n")
     return "\n".join(body)
 

@@ -10,6 +10,7 @@ from agentform.render.values import (
     DRIFT_TITLE,
     PLAN_LABELS,
     SYMBOLS,
+    explained,
     headline,
     is_long_text,
     show,
@@ -50,6 +51,7 @@ def _change(change: Change, paint: Paint) -> list[str]:
     lines = [paint(title, ACTION_COLORS.get(change.action, "bold"))]
     for field in change.fields:
         lines += _field(field, paint, created=change.action == "create")
+    lines += [paint(f"    {line}", "dim") for line in explained(change)]
     return lines
 
 

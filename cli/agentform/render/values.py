@@ -81,6 +81,13 @@ def summary(plan: Plan) -> str:
     return f"Plan: {', '.join(parts)}; {counts['noop']} unchanged{waiting}."
 
 
+def explained(change: Change) -> list[str]:
+    """Lines the kind adds under a create or update, computed now (a schedule's next runs)."""
+    if change.action not in ("create", "update", "replace") or change.body is None:
+        return []
+    return kind(change.kind).annotate(change.body)
+
+
 def shown(plan: Plan) -> tuple[Change, ...]:
     """The changes a plan lists: what apply will do, then what waits for --prune."""
     return plan.actionable() + plan.deferred
