@@ -17,8 +17,10 @@
           digest: sha256:...
 
 Written with a hand-made emitter (sorted keys, fixed field order; PyYAML's resolver
-decides quoting) and read back through the position-tracking YAML loader, so every
-error names its line. Imports only PyYAML: the caller API depends on it.
+decides quoting) and read back by `scan`, a reader of exactly that format; a file it
+does not recognise (edited by hand) or that is wrong is read again through the
+position-tracking YAML loader, so every error names its line. Imports only PyYAML:
+the caller API depends on it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,7 @@ from agentform.pins.model import (
     Pins,
     Version,
 )
+from agentform.pins.scan import scan
 
 SCHEMA_VERSION = 1
 HEADER = (
@@ -81,6 +85,12 @@ def load_or_empty(path: Path) -> Pins:
 
 
 def loads(text: str, *, path: Path = Path("pins.yaml")) -> Pins:
+    data = scan(text)
+    if data is not None:  # the fixed format: no positions needed unless it is wrong
+        try:
+            return _Reader(Source(path)).pins(data)
+        except PinsError:
+            pass  # read it again with positions, to say on which line
     try:
         data, source = load_yaml(path, text)
     except ManifestError as exc:
@@ -142,6 +152,7 @@ def _scalar(text: str) -> str:
     return json.dumps(text)
 
 
+@cache
 def _implicit_tag(text: str) -> str:
     """The type YAML gives this unquoted text ('true' is a bool, '123' an int)."""
     tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]

@@ -13,6 +13,8 @@ that say what to do.
 from __future__ import annotations
 
 import email.utils
+import functools
+import json
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -119,14 +121,10 @@ class Remote:
         return tuple(read.get(obj.id, obj) for obj in objects)
 
     def objects(self, kind: KindName, **filters: Any) -> tuple[ServerObject, ...]:
-        """Every live object of a kind (the SDK follows `next_page`), `filters` passed on."""
+        """Every live object of a kind (one list call per page), `filters` passed on."""
         resource = self._resource(kind, self.client)
-        pages = self._call(
-            lambda: resource.list(limit=PAGE_SIZE, **filters, **self._ws), f"list {kind}s"
-        )
-        return tuple(
-            ServerObject(kind, item.to_dict(mode="json")) for item in self._items(pages, kind)
-        )
+        items = self._pages(resource, f"list {kind}s", **filters, **self._ws)
+        return tuple(ServerObject(kind, item) for item in items)
 
     def retrieve(
         self, kind: KindName, object_id: str, version: Version | None = None
@@ -166,14 +164,12 @@ class Remote:
 
     def versions(self, kind_name: KindName, object_id: str) -> list[ServerObject]:
         """Every version of one object of a versioned kind, oldest first."""
-        resource = self._resource(kind_name, self.client)
-        pages = self._call(
-            lambda: resource.versions.list(object_id, limit=PAGE_SIZE, **self._ws),
-            f"list versions of {object_id}",
-        )
+        resource = self._resource(kind_name, self.client).versions
         found = [
-            ServerObject(kind_name, item.to_dict(mode="json"))
-            for item in self._items(pages, kind_name)
+            ServerObject(kind_name, item)
+            for item in self._pages(
+                resource, f"list versions of {object_id}", object_id, **self._ws
+            )
         ]
         return sorted(found, key=_age)
 
@@ -203,10 +199,36 @@ class Remote:
     def _resource(self, kind_name: KindName, client: anthropic.Anthropic) -> Any:
         return kind(kind_name).resource(client)
 
-    def _items(self, pages: Any, kind: KindName) -> Iterator[Any]:
+    def _pages(
+        self, resource: Any, what: str, *args: Any, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """The items of every page of `resource.list(*args, **params)`, as plain JSON.
+
+        Each page is one SDK request (its auth, retries, headers and base URL) made
+        `with_raw_response` and read with `json.loads`: building the SDK's models of a
+        page costs ~25 times more CPU than the request's own parsing, and plan reads
+        thousands of objects. A resource without raw responses (the skills adapter)
+        gives its items one by one.
+        """
+        raw = getattr(resource, "with_raw_response", None)
+        if raw is None:
+            pages = self._call(lambda: resource.list(*args, limit=PAGE_SIZE, **params), what)
+            for item in self._items(pages, what):
+                yield item.to_dict(mode="json")
+            return
+        cursor: dict[str, str] = {}
+        while True:
+            page = functools.partial(raw.list, *args, limit=PAGE_SIZE, **cursor, **params)
+            body = json.loads(self._call(page, what).http_response.content)
+            yield from body.get("data") or ()
+            if not body.get("next_page"):
+                return
+            cursor = {"page": body["next_page"]}
+
+    def _items(self, pages: Any, what: str) -> Iterator[Any]:
         iterator = iter(pages)
         while True:
-            item = self._call(lambda: next(iterator, _END), f"list {kind}s")
+            item = self._call(lambda: next(iterator, _END), what)
             if item is _END:
                 return
             yield item

@@ -124,7 +124,11 @@ class RemoteState:
         return tuple(obj for found in self.objects.values() for obj in found)
 
     def by_id(self, kind: KindName) -> dict[str, ServerObject]:
-        return self._ids.setdefault(kind, {obj.id: obj for obj in self.of_kind(kind)})
+        """A kind's objects by id (built once per kind: the planner asks per resource)."""
+        found = self._ids.get(kind)
+        if found is None:
+            found = self._ids[kind] = {obj.id: obj for obj in self.of_kind(kind)}
+        return found
 
     @cached_property
     def _ids(self) -> dict[KindName, dict[str, ServerObject]]:
