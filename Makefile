@@ -14,8 +14,11 @@ export UV_PYTHON := $(PYTHON)
 
 .PHONY: demo test test-fast lint docs schemas bench sdk-drift test-sdk-range sync clean
 
+# Bytecode is compiled at install: this machine sets PYTHONDONTWRITEBYTECODE, so without
+# it every command would compile the SDK again (+0.7 s per process).
 sync: $(UV)
-	@$(UV) sync --locked --extra dev --quiet
+	@$(UV) sync --locked --extra dev --quiet --compile-bytecode
+	@$(BIN)/python -m compileall -q cli >/dev/null
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools

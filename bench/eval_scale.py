@@ -19,17 +19,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import anthropic
+from procs import Emulator, emulator
 from targets import Targets, add_target_option
 
 from agentform.apply.run import ApplyOptions
@@ -40,7 +37,6 @@ from agentform.remote.client import Remote
 from agentform.workflow import make_plan, run_apply
 
 REPO = Path(__file__).resolve().parent.parent
-AGENTFORM = str(Path(sys.executable).with_name("agentform"))
 TARGETS = {"floor_ratio": 1.5, "bytes_per_session": 20_000}
 RULES = """
 rules:
@@ -62,24 +58,31 @@ cases:
 def main() -> int:
     args = _arguments()
     targets = Targets.parse(args.target, TARGETS)
-    with tempfile.TemporaryDirectory() as scratch, _emulator(Path(scratch), args) as url:
-        estate = _estate(Path(scratch), url)
-        timing = _time(estate, url, args.cases, args.concurrency, args.latency_ms)
-        memory = _memory(estate, url, args.memory_cases, args.concurrency)
+    with tempfile.TemporaryDirectory() as scratch:
+        rules = Path(scratch) / "rules.yaml"
+        rules.write_text(RULES)
+        extra = ("--turn-ms", "0", "--responder", str(rules))
+        with emulator(Path(scratch), latency_ms=args.latency_ms, extra=extra) as server:
+            estate = _estate(Path(scratch), server.url)
+            timing = _time(estate, server, args.cases, args.concurrency, args.latency_ms)
+            memory = _memory(estate, server.url, args.memory_cases, args.concurrency)
     _print(timing, memory, args)
     targets.at_most("floor_ratio", timing["ratio"], "wall time / floor")
     targets.at_most("bytes_per_session", memory["bytes_per_session"], "peak memory per session")
     return targets.finish({"timing": timing, "memory": memory})
 
 
-def _time(estate: Path, url: str, cases: int, concurrency: int, latency: int) -> dict[str, Any]:
+def _time(
+    estate: Path, emulator: Emulator, cases: int, concurrency: int, latency: int
+) -> dict[str, Any]:
+    url = emulator.url
     _suite(estate, cases)
     project = load_project(estate, estate / "pins.yaml")  # reading the suite is not the eval
     admin.reset(url)
-    cpu, server, started = time.process_time(), _emulator_cpu(), time.perf_counter()
+    cpu, server, started = time.process_time(), emulator.cpu(), time.perf_counter()
     found = _evaluate(project, url, concurrency)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    server = _emulator_cpu() - server
+    server = emulator.cpu() - server
     counters = admin.counters(url)
     trips = sum(counters.values())
     sessions = counters.get("POST /v1/sessions", 0)
@@ -144,55 +147,6 @@ def _suite(estate: Path, cases: int) -> None:
             "expected: {team: billing}}\n"
         )
     (estate / "evals" / "scale.yaml").write_text("".join(lines))
-
-
-@contextmanager
-def _emulator(scratch: Path, args: argparse.Namespace) -> Any:
-    rules = scratch / "rules.yaml"
-    rules.write_text(RULES)
-    port = _free_port()
-    command = [
-        AGENTFORM, "emulator", "--port", str(port), "--db", str(scratch / "emulator.db"),
-        "--latency-ms", str(args.latency_ms), "--turn-ms", "0", "--responder", str(rules),
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    _EMULATOR["pid"] = process.pid
-    try:
-        _wait(url)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-_EMULATOR: dict[str, int] = {}
-
-
-def _emulator_cpu() -> float:
-    """CPU seconds the emulator's process has used (Linux /proc; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{_EMULATOR['pid']}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, KeyError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            admin.counters(url)
-            return
-        except Exception:  # noqa: BLE001 - not up yet
-            time.sleep(0.1)
-    raise SystemExit(f"the emulator did not start at {url}")
 
 
 def _print(timing: dict[str, Any], memory: dict[str, Any], args: argparse.Namespace) -> None:

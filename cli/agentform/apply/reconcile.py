@@ -35,8 +35,11 @@ def reconcile_creates(
             for o in mine:
                 replaced[id(o)] = Outcome(o.change, "failed", f"could not look for a twin: {exc}")
             continue
+        by_key: dict[str | None, list[ServerObject]] = {}
+        for obj in objects:
+            by_key.setdefault(obj.key, []).append(obj)
         for outcome in mine:
-            twins = sorted((o for o in objects if o.key == outcome.change.key), key=_age)
+            twins = sorted(by_key.get(outcome.change.key, ()), key=_age)
             if len(twins) > 1 and twins[0].id != outcome.made:
                 replaced[id(outcome)] = _lose(remote, batch, outcome, twins[0], policy)
     return [replaced.get(id(o), o) for o in outcomes]

@@ -20,6 +20,7 @@ from agentform.errors import ManifestError
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
+_MARKERS = ("<" * 7, "=" * 7, ">" * 7, "|" * 7)
 FieldPath = tuple[str | int, ...]
 NODE_BUDGET = 10_000  # nodes a file may build beyond one per character of its text
 
@@ -68,6 +69,8 @@ def format_field(at: Iterable[str | int]) -> str:
 
 def find_conflict_markers(text: str) -> int | None:
     """The 1-based line of the first git merge-conflict marker, if any."""
+    if not any(marker in text for marker in _MARKERS):
+        return None  # the common case, without splitting the text into lines
     for number, line in enumerate(text.splitlines(), start=1):
         if _CONFLICT.match(line):
             return number

@@ -132,8 +132,8 @@ class Remote:
         resource = self._resource(kind, self.client)
         extra = {"version": version} if version is not None else {}
         what = f"retrieve {kind} {object_id}" + (f" {label(version)}" if version else "")
-        item = self._call(lambda: resource.retrieve(object_id, **extra, **self._ws), what)
-        return ServerObject(kind, item.to_dict(mode="json"))
+        item = self._json(resource, "retrieve", what, object_id, **extra, **self._ws)
+        return ServerObject(kind, item)
 
     def fetch_versions(
         self, wanted: list[VersionKey], width: int = 8
@@ -177,27 +177,36 @@ class Remote:
 
     def create(self, kind: KindName, body: dict[str, Any]) -> ServerObject:
         resource = self._resource(kind, self.writer)
-        item = self._call(lambda: resource.create(**body, **self._ws), f"create {kind}")
-        return ServerObject(kind, item.to_dict(mode="json"))
+        return ServerObject(
+            kind, self._json(resource, "create", f"create {kind}", **body, **self._ws)
+        )
 
     def update(self, kind: KindName, object_id: str, body: dict[str, Any]) -> ServerObject:
         resource = self._resource(kind, self.writer)
-        item = self._call(
-            lambda: resource.update(object_id, **body, **self._ws), f"update {kind} {object_id}"
+        what = f"update {kind} {object_id}"
+        return ServerObject(
+            kind, self._json(resource, "update", what, object_id, **body, **self._ws)
         )
-        return ServerObject(kind, item.to_dict(mode="json"))
 
     def archive(self, kind: KindName, object_id: str) -> ServerObject:
         resource = self._resource(kind, self.writer)
-        item = self._call(
-            lambda: resource.archive(object_id, **self._ws), f"archive {kind} {object_id}"
-        )
-        return ServerObject(kind, item.to_dict(mode="json"))
+        what = f"archive {kind} {object_id}"
+        return ServerObject(kind, self._json(resource, "archive", what, object_id, **self._ws))
 
     # -- plumbing -----------------------------------------------------------------------
 
     def _resource(self, kind_name: KindName, client: anthropic.Anthropic) -> Any:
         return kind(kind_name).resource(client)
+
+    def _json(self, resource: Any, method: str, what: str, *args: Any, **params: Any) -> Any:
+        """`resource.<method>(*args, **params)`: one SDK request, its JSON body as plain data
+        (`with_raw_response`, as `_pages` does; the skills adapter gives its items)."""
+        raw = getattr(resource, "with_raw_response", None)
+        if raw is None:
+            item = self._call(functools.partial(getattr(resource, method), *args, **params), what)
+            return item.to_dict(mode="json")
+        request = functools.partial(getattr(raw, method), *args, **params)
+        return json.loads(self._call(request, what).http_response.content)
 
     def _pages(
         self, resource: Any, what: str, *args: Any, **params: Any
