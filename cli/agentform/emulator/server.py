@@ -48,6 +48,7 @@ def serve(
     log_requests: bool = False,
     turn_ms: int = 0,
     stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT,
+    wait_for_stop: bool = True,
 ) -> Iterator[str]:
     """Start an emulator in a daemon thread and yield its base URL (no trailing slash).
 
@@ -56,6 +57,9 @@ def serve(
     `turn_ms` is how long a turn takes: `0` (the default here, for agentform's own commands
     and tests, which open the stream before they send) answers at once; `agentform emulator`
     uses 500. `stream_idle_timeout` ends quiet streams of idle sessions (0: never).
+    `wait_for_stop=False` (`--local`: the process exits next) does not wait the ~0.2 s
+    uvicorn takes to shut down: every request has committed, the database is closed
+    under its lock, and the daemon thread ends with the process.
     """
     with ExitStack() as stack:
         if db_path is None:
@@ -76,7 +80,7 @@ def serve(
         server = _server(em, host, port)
         thread = threading.Thread(target=server.run, name="agentform-emulator", daemon=True)
         thread.start()
-        stack.callback(_stop, em, server, thread)
+        stack.callback(_stop, em, server, thread, wait_for_stop)
         bound = _wait_until_started(server, thread, host, port)
         yield f"http://{_url_host(host)}:{bound}"
 
@@ -115,12 +119,13 @@ def _wait_until_started(
     return int(sockets[0].getsockname()[1])
 
 
-def _stop(em: Emulator, server: uvicorn.Server, thread: threading.Thread) -> None:
+def _stop(em: Emulator, server: uvicorn.Server, thread: threading.Thread, wait: bool) -> None:
     if em.loop is not None and not em.loop.is_closed():
         with suppress(RuntimeError):  # the loop may have closed in the meantime
             em.loop.call_soon_threadsafe(em.stop_background_work)
     server.should_exit = True
-    thread.join(timeout=_STOP_TIMEOUT)
+    if wait:
+        thread.join(timeout=_STOP_TIMEOUT)
 
 
 def _url_host(host: str) -> str:

@@ -323,7 +323,8 @@ def connect(
     from agentform.emulator import serve
 
     local_dir.mkdir(parents=True, exist_ok=True)
-    with serve(db_path=local_dir / "emulator.db", responder=responder) as base_url:
+    database = local_dir / "emulator.db"
+    with serve(db_path=database, responder=responder, wait_for_stop=False) as base_url:
         client = anthropic.Anthropic(
             base_url=base_url, api_key="local", timeout=TIMEOUT, _strict_response_validation=True
         )
