@@ -1,6 +1,6 @@
 """The one writer of pins.yaml.
 
-Every change to a pins file (apply, pin, promote, import, forget) goes through a
+Every change to a pins file (apply, pin, promote, import, forget, mv) goes through a
 PinStore. Under an exclusive lock (`flock` on `.agentform/locks/<name>.lock` beside
 the file) it re-reads the file as it is now, applies single-entry changes, and writes
 it atomically: a temp file, fsync, rename, fsync of the directory. So two writers
@@ -50,6 +50,10 @@ class PinChange:
     With `expect`, the pin moves only if the current one is that pin (same id, and same
     version unless `expect.version` is None; None: no pin); the intent change applies
     either way.
+
+    With `moved_to`, the whole entry is renamed to that key instead (`pin` and `intent`
+    are not used): only if its pin is `expect` and `moved_to` has no pin yet, so a
+    rename never overwrites another resource's pin nor undoes a pin moved meanwhile.
     """
 
     section: str
@@ -57,6 +61,7 @@ class PinChange:
     pin: Pin | None | _Keep = KEEP
     intent: Pending | None | _Keep = KEEP
     expect: Pin | None | _Keep = ANY
+    moved_to: str | None = None
 
 
 class PinStore:
@@ -222,6 +227,8 @@ class Batch:
 
 
 def _apply(pins: Pins, change: PinChange) -> tuple[Pins, bool]:
+    if change.moved_to is not None:
+        return _move(pins, change, change.moved_to)
     ok = True
     if change.pin is not KEEP:
         current = pins.get(change.section, change.key)
@@ -232,6 +239,15 @@ def _apply(pins: Pins, change: PinChange) -> tuple[Pins, bool]:
     if change.intent is not KEEP:
         pins = pins.with_pending(change.section, change.key, change.intent)  # type: ignore[arg-type]
     return pins, ok
+
+
+def _move(pins: Pins, change: PinChange, to: str) -> tuple[Pins, bool]:
+    current = pins.get(change.section, change.key)
+    if change.expect is not ANY and not _same(current, change.expect):  # type: ignore[arg-type]
+        return pins, False
+    if pins.get(change.section, to) is not None:
+        return pins, False
+    return pins.with_moved(change.section, change.key, to), True
 
 
 def _same(current: Pin | None, expected: Pin | None) -> bool:
