@@ -237,3 +237,40 @@ def test_mv_refuses_a_key_still_pinned_or_marked_on_the_server(
     assert "on the server already carries agentform.key=scout" in marked.output
     assert (estate / "agents/researcher.yaml").exists()
     assert "researcher" in pins.load(estate / "pins.yaml").agents
+
+
+def test_mv_every_kind_rewrites_the_deployments_that_use_it(
+    tmp_path: Path, emulator_url: str, client: Any, monkeypatch: Any
+) -> None:
+    from tests.deployment_estate import TOKEN_VARIABLE, lay_out
+
+    monkeypatch.setenv(TOKEN_VARIABLE, "ghp_a-secret-for-mv-0000")
+    estate = lay_out(tmp_path / "estate")
+    apply(estate, emulator_url)
+    before = pins.load(estate / "pins.yaml")
+    nightly = client.beta.deployments.retrieve(before.get("deployments", "nightly").id)
+
+    mv(estate, emulator_url, "triage", "support")
+    mv(estate, emulator_url, "memory_store/notes", "kb")
+    mv(estate, emulator_url, "vault/github", "gh")
+    mv(estate, emulator_url, "nightly", "overnight")
+
+    text = (estate / "deployments/overnight.yaml").read_text(encoding="utf-8")
+    assert "\nagent: support\n" in text and "vaults: [gh]" in text
+    assert "memory_store_id: {memory_store: kb}" in text
+    assert "\nagent: support\n" in (estate / "deployments/manual.yaml").read_text("utf-8")
+    assert (estate / "memory_stores/kb/team/oncall.md").exists()  # the seeds moved along
+    assert not (estate / "memory_stores/notes").exists()
+    after = pins.load(estate / "pins.yaml")
+    renamed = {
+        ("agents", "triage"): ("agents", "support"),
+        ("memory_stores", "notes"): ("memory_stores", "kb"),
+        ("vaults", "github"): ("vaults", "gh"),
+        ("deployments", "nightly"): ("deployments", "overnight"),
+    }
+    for (section, old), (_, new) in renamed.items():
+        assert after.get(section, new) == before.get(section, old) and not after.get(section, old)
+    same = client.beta.deployments.retrieve(nightly.id)
+    assert same.metadata["agentform.key"] == "overnight"
+    assert same.agent.model_dump() == nightly.agent.model_dump()  # still the pinned version
+    assert_no_changes(estate, emulator_url)
