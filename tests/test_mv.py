@@ -274,3 +274,11 @@ def test_mv_every_kind_rewrites_the_deployments_that_use_it(
     assert same.metadata["agentform.key"] == "overnight"
     assert same.agent.model_dump() == nightly.agent.model_dump()  # still the pinned version
     assert_no_changes(estate, emulator_url)
+
+
+def test_mv_knows_every_kind() -> None:
+    """The CLI lists kinds without importing them (for a fast --help): kept in step here."""
+    from agentform.cli.mv import KINDS as choices
+    from agentform.kinds import KINDS
+
+    assert choices == [k.name for k in KINDS]
