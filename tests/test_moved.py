@@ -64,6 +64,9 @@ def test_moved_yaml_plans_a_move_and_apply_converges(
     markdown = agentform(estate, emulator_url, "plan", "--format", "markdown").output
     assert "researcher -> fact-finder (moved)" in markdown
 
+    check = agentform(estate, emulator_url, "pins", "check", "--offline")
+    assert check.exit_code == 0, check.output  # researcher's pin moves to a manifest
+
     output = apply(estate, emulator_url)
     assert "0 archived, 1 moved;" in output
     after = pins.load(estate / "pins.yaml")

@@ -69,6 +69,8 @@ def test_mv_keeps_the_server_id_and_history(tmp_path: Path, emulator_url: str, c
     assert same.version == coordinator.version  # its roster still runs the pinned version
     plan = assert_no_changes(estate, emulator_url)
     assert plan["notes"] == []  # the marker's version is no rollback: nothing is "held"
+    check = agentform(estate, emulator_url, "pins", "check")
+    assert check.exit_code == 0, check.output  # the pin is true: same version, same digest
     status = agentform(estate, emulator_url, "status").output
     assert "fact-finder" in status and "held" not in status
 
@@ -172,9 +174,38 @@ def test_mv_after_renaming_the_files_by_hand_renames_pin_and_marker(
     coordinator.write_text(text, encoding="utf-8")
 
     output = mv(estate, emulator_url, "writer", "replier")
-    assert "rename " not in output and "rewrite " not in output  # the files were done
+    assert f"renamed {estate}" not in output and "rewrote " not in output  # files were done
+    assert "renamed pin agents.writer -> agents.replier" in output
     assert pins.load(estate / "pins.yaml").agents["replier"] == writer
     assert client.beta.agents.retrieve(writer.id).metadata["agentform.key"] == "replier"
+    assert_no_changes(estate, emulator_url)
+
+
+def test_mv_that_stopped_at_the_server_is_finished_by_running_it_again(
+    tmp_path: Path, emulator_url: str, client: Any
+) -> None:
+    estate = multiagent(tmp_path)
+    apply(estate, emulator_url)
+    writer = pins.load(estate / "pins.yaml").agents["writer"]
+    path = f"/v1/agents/{writer.id}"
+    admin.inject_fault(emulator_url, method="POST", path=path, status=429, retry_after=3600)
+    stopped = agentform(estate, emulator_url, "mv", "writer", "replier")
+    assert stopped.exit_code == 1
+    assert admin.faults_fired(emulator_url) == 1
+    assert "The files and the pin are renamed, the marker not: run `agentform mv " in (
+        stopped.output
+    )
+    assert pins.load(estate / "pins.yaml").agents["replier"] == writer
+    assert client.beta.agents.retrieve(writer.id).metadata["agentform.key"] == "writer"
+    planned = agentform(estate, emulator_url, "plan")
+    assert planned.exit_code == 1
+    assert "finish a rename: agentform mv agent/writer replier" in planned.output
+
+    again = mv(estate, emulator_url, "agent/writer", "replier")
+    assert "renamed " not in again and "rewrote " not in again  # only the marker was left
+    assert f"marked {writer.id} agentform.key=replier" in again
+    assert client.beta.agents.retrieve(writer.id).metadata["agentform.key"] == "replier"
+    assert pins.load(estate / "pins.yaml").agents["replier"] == writer
     assert_no_changes(estate, emulator_url)
 
 

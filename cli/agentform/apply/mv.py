@@ -126,14 +126,17 @@ def _addresses(
     named = {k for k in (kind_name, old_kind, new_kind) if k is not None}
     if len(named) > 1:
         raise UserError(f"a resource keeps its kind when renamed ({', '.join(sorted(named))})")
-    of = kind(named.pop()) if named else _kind_of(project, old_key)
+    of = kind(named.pop()) if named else _kind_of(project, old_key, new_key)
     if old_key == new_key:
         raise UserError(f"{of.name} {old_key} already has that key")
     return of, old_key, new_key
 
 
-def _kind_of(project: Project, key: str) -> Kind:
+def _kind_of(project: Project, key: str, new: str) -> Kind:
+    """The kind that has `key` here; else (files renamed already) the one that has `new`."""
     found = [k for k in KINDS if _known_locally(project, k, key)]
+    if not found:
+        found = [k for k in KINDS if new in project.estate.of_kind(k.name)][:1]
     if len(found) > 1:
         names = " and ".join(f"{'an' if k.name[0] in 'aeiou' else 'a'} {k.name}" for k in found)
         raise UserError(

@@ -363,7 +363,7 @@ class _KindPlanner:
             if obj.key not in (None, key):
                 raise UserError(
                     f"{self.kind} {key}: pinned {pin.id} is marked agentform.key={obj.key}; "
-                    "fix pins.yaml"
+                    f"fix pins.yaml, or finish a rename: agentform mv {self.kind}/{obj.key} {key}"
                 )
             return obj
         candidates = [o for o in self.marked.get(key, []) if o.id not in self.matched]
