@@ -51,16 +51,16 @@ def mv(app: App, old: str, new: str, kind_name: str | None, dry_run: bool) -> No
       agentform mv skill/lookup ticket-lookup
     """
     project = app.project()
-    with Progress.start(app, "Reading the server"), app.remote(project.workspace_id) as remote:
+    with Progress.start(app, "Moving"), app.remote(project.workspace_id) as remote:
         from agentform.apply.mv import plan_move, run_move
 
         rename = plan_move(project, remote, old, new, kind_name)
-        if dry_run:
-            _show(app, rename, done=False)
-            click.echo(app.paint("Dry run: nothing was changed.", "bold"))
-            return
-        rename = run_move(project, remote, rename)
-    _show(app, rename, done=True)
+        if not dry_run:
+            rename = run_move(project, remote, rename)
+    _show(app, rename, done=not dry_run)
+    if dry_run:
+        click.echo(app.paint("Dry run: nothing was changed.", "bold"))
+        return
     click.echo(
         app.paint(
             f"Moved {rename.kind} {rename.old} to {rename.new}: same id, same pinned version.",
