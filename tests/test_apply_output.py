@@ -24,8 +24,9 @@ def test_the_summary_line_has_every_count_and_parses(estate: Path, emulator_url:
     line = first.output.strip().splitlines()[-1]
     match = re.match(SUMMARY_PATTERN, line)
     assert match is not None, line
-    assert match.groups()[:11] == ("complete", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0")
-    assert match.group(13) == "updated"
+    counts = ("2", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0")  # created ... not started
+    assert match.groups()[:12] == ("complete", *counts)
+    assert match.group(14) == "updated"
     edit_prompt(estate, "Be brief.\n")
     second = agentform(estate, emulator_url, "apply", "--auto-approve")
     assert re.match(SUMMARY_PATTERN, second.output.strip().splitlines()[-1]).groups()[:3] == (  # type: ignore[union-attr]

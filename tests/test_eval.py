@@ -79,7 +79,8 @@ def test_the_tutorial_story(estate: Path, url: str, make_client: Any) -> None:
     )
     assert (
         "Apply refused by the eval gate: 0 created, 0 updated, 0 replaced, 0 pinned, "
-        "0 archived; 0 failed, 1 refused, 0 skipped, 0 kept, 0 not started; " in gated.output
+        "0 archived, 0 moved; 0 failed, 1 refused, 0 skipped, 0 kept, 0 not started; "
+        in gated.output
     )
     assert "Error: the eval gate refused the new version of triage" in gated.output
     assert (estate / "pins.yaml").read_text(encoding="utf-8") == v1_pins

@@ -134,7 +134,7 @@ def test_apply_gate_exits_1_when_a_change_failed_even_if_another_was_refused(
         "-> 0.0%" in result.output
     )
     assert (
-        "Apply failed: 0 created, 0 updated, 0 replaced, 0 pinned, 0 archived; "
+        "Apply failed: 0 created, 0 updated, 0 replaced, 0 pinned, 0 archived, 0 moved; "
         "1 failed, 1 refused, 0 skipped, 0 kept, 0 not started;" in result.output
     )
     assert admin.faults_fired(hanging) == 1

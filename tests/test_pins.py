@@ -366,3 +366,25 @@ def test_loader_and_json_schema_agree_on_evidence() -> None:
         assert not validator.is_valid(yaml.safe_load(text)), text
         with pytest.raises(PinsError):
             pins.loads(text)
+
+
+def test_a_rename_moves_one_entry_only_if_nobody_moved_it(tmp_path: Path) -> None:
+    from agentform.pins.model import Pending
+    from agentform.pins.store import PinChange, PinStore
+
+    path = tmp_path / "pins.yaml"
+    path.write_text(EXPECTED, encoding="utf-8")
+    store = PinStore(path)
+    triage = AgentPin("agent_011CZkYpogX7uDKUyvBTophP", 2)
+    store.change([PinChange("agents", "triage", intent=Pending(2, DIGEST))])
+    stale, taken = store.change(
+        [
+            PinChange("agents", "triage", expect=AgentPin(triage.id, 1), moved_to="support"),
+            PinChange("agents", "triage", expect=triage, moved_to="research"),
+        ]
+    )
+    assert (stale, taken) == (False, False)  # not the version it had; a key in use
+    assert store.change([PinChange("agents", "triage", expect=triage, moved_to="support")])
+    assert path.read_text(encoding="utf-8") == EXPECTED.replace("  triage:", "  support:") + (
+        f"pending:\n  agents:\n    support:\n      base: 2\n      digest: {DIGEST}\n"
+    )  # the same entry and its intent, under the new key (which sorts where triage was)

@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 
 from agentform.cli import main
 from tests.estate import write
+from tests.test_skills import multiagent
 
 
 def validate(estate: Path, *args: str) -> Result:
@@ -101,3 +102,52 @@ def test_validate_json_strict_turns_warnings_into_problems(estate: Path) -> None
     strict = validate(estate, "--format", "json", "--strict")
     assert strict.exit_code == 1
     assert "unknown model" in json.loads(strict.stdout)["problems"][0]["message"]
+
+
+def _roster(estate: Path, key: str, *members: str) -> None:
+    """Make agent `key` a coordinator of `members` (by key)."""
+    path = estate / "agents" / f"{key}.yaml"
+    roster = "".join(f"    - agent: {member}\n" for member in members)
+    text = path.read_text(encoding="utf-8").split("multiagent:")[0]
+    path.write_text(f"{text}multiagent:\n  type: coordinator\n  agents:\n{roster}", "utf-8")
+
+
+def test_an_unknown_roster_key_is_a_line_error(tmp_path: Path) -> None:
+    estate = multiagent(tmp_path)
+    _roster(estate, "coordinator", "researcher", "wirter")
+    result = validate(estate)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{estate / 'agents/coordinator.yaml'}:15:7: multiagent.agents[1].agent: no agent "
+        "manifest 'wirter' (known: coordinator, researcher, writer)",
+        "Error: 1 problem found",
+    ]
+
+
+def test_a_reference_cycle_is_named_with_its_line(tmp_path: Path) -> None:
+    estate = multiagent(tmp_path)
+    _roster(estate, "writer", "coordinator")  # coordinator -> writer -> coordinator
+    result = validate(estate)
+    assert result.exit_code == 1
+    coordinator, writer = estate / "agents/coordinator.yaml", estate / "agents/writer.yaml"
+    assert (
+        f"{coordinator}:15:7: multiagent.agents[1].agent: reference cycle: agent coordinator "
+        "-> agent writer -> agent coordinator"
+    ) in result.output.splitlines()
+    # A cycle of rosters is also a roster too deep: both are said, each where it is.
+    assert (
+        f"{writer}:14:7: multiagent.agents[0].agent: coordinator is itself a coordinator; a "
+        "roster's depth limit is 1 (a sub-agent cannot have sub-agents)"
+    ) in result.output.splitlines()
+
+
+def test_a_roster_deeper_than_the_api_allows_is_a_line_error(tmp_path: Path) -> None:
+    estate = multiagent(tmp_path)
+    _roster(estate, "researcher", "writer")  # coordinator -> researcher -> writer
+    result = validate(estate)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{estate / 'agents/coordinator.yaml'}:14:7: multiagent.agents[0].agent: researcher is "
+        "itself a coordinator; a roster's depth limit is 1 (a sub-agent cannot have sub-agents)",
+        "Error: 1 problem found",
+    ]

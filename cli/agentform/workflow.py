@@ -19,6 +19,7 @@ from agentform.plan.build import (
     versions_needed,
 )
 from agentform.plan.model import Plan
+from agentform.plan.moves import pins_as_moved
 from agentform.plan.saved import Scope
 from agentform.remote.client import Remote
 from agentform.remote.state import RemoteState
@@ -39,10 +40,11 @@ def read_state(project: Project, remote: Remote, *, detail: bool = False) -> Rem
     the latest (one retrieve each; only for pins behind their latest), and the content a
     listing leaves out where a manifest differs from its pin (skills)."""
     state = remote.read_state(kinds_to_read(project), detail=detail)
-    needed = versions_needed(state, project.pins)
-    needed += contents_needed(project.estate, state, project.pins)
+    pins = pins_as_moved(project.estate.moves, project.pins)  # keys as the planner sees them
+    needed = versions_needed(state, pins)
+    needed += contents_needed(project.estate, state, pins)
     state = state.with_versions(remote.fetch_versions(list(dict.fromkeys(needed))))
-    wanted = histories_needed(project.estate, state, project.pins)
+    wanted = histories_needed(project.estate, state, pins)
     return state.with_histories(remote.fetch_histories(wanted))
 
 

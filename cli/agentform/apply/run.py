@@ -105,9 +105,11 @@ def apply_plan(
     batch = Batch(store)
     runner = Runner(remote, batch, RunOptions(options.policy, options.gate, options.root))
     outcomes: list[Outcome] = []
+    # Moves first: the others were planned with the new keys' pins and markers.
     # Archives last: a resource that referenced an archived one is updated first.
     phases = [
-        [c for c in changes if c.action != "archive"],
+        [c for c in changes if c.action == "move"],
+        [c for c in changes if c.action not in ("move", "archive")],
         [c for c in changes if c.action == "archive"],
     ]
     pool: Pool[Change, Outcome] = Pool(runner.run, options.parallelism, options.policy.stop)

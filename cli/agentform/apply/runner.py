@@ -1,10 +1,11 @@
 """One change of a plan, executed: the write (see apply.writes) and its pin change.
 
-A pin moves only for what this apply created, updated, replaced or found unpinned,
-and only if the pin is still the one the plan saw (`expect`): a rollback made while
-the apply ran is kept. The change's intent (recorded before the first write) is
-cleared when its pin is recorded or when nothing was made; it stays when the write
-may have landed without an answer, so the next apply finishes the job.
+A pin moves only for what this apply created, updated, replaced or found unpinned
+(a move renames it, version and all), and only if the pin is still the one the plan
+saw (`expect`): a rollback made while the apply ran is kept. The change's intent
+(recorded before the first write) is cleared when its pin is recorded or when nothing
+was made; it stays when the write may have landed without an answer, so the next
+apply finishes the job.
 """
 
 from __future__ import annotations
@@ -166,6 +167,26 @@ class Runner:
         return Outcome(
             change, "done", f"pinned {change.id}{_version(change.from_version)} ({change.reason})"
         )
+
+    def _move(self, change: Change) -> Outcome:
+        """A rename (moved.yaml): the marker, then the pin, to the new key. The pin keeps
+        its version: a marker update of an agent makes a version with the same content."""
+        assert change.moved_from is not None
+        done = []
+        if change.body is not None and change.id is not None:
+            body = dict(change.body)
+            renamed = writes.update(self.remote, change.kind, change.id, body, self.policy)
+            versioned = kind(change.kind).versioned
+            made = f" ({label(renamed.version)}, same content)" if versioned else ""
+            done.append(f"marked agentform.key={change.key}{made}")
+        if change.pinned_id is not None:
+            section = kind(change.kind).plural
+            rename = PinChange(
+                section, change.moved_from, expect=expected(change), moved_to=change.key
+            )
+            self.batch.add(rename, change)
+            done.append(f"pin renamed from {change.moved_from}")
+        return Outcome(change, "done", "; ".join(done) or "nothing left to move")
 
     def _archive(self, change: Change) -> Outcome:
         assert change.id is not None

@@ -110,19 +110,22 @@ def apply(
     Changed agents get a new version (sent with `version=` so a concurrent
     change on the server is refused, never overwritten); new ones are created;
     environments are updated in place; what uses a changed resource by key
-    follows it, dependencies first. Each success is recorded in pins.yaml by
-    one locked writer, within a fraction of a second. A pin moves only for a
-    resource this apply created, updated or replaced, and only if nobody moved
-    it meanwhile: a rolled-back pin stays where it is. An interrupted apply
-    (Ctrl+C, SIGTERM, a crash) is finished by the next one. With PLANFILE (from
-    `plan --out`) it applies exactly that plan, and refuses it if the manifests
-    or the server moved since. With --gate, an updated agent's pin moves only if
-    its new version does not regress on the agent's eval suites (see `eval`);
-    exit 3 when the gate refused one (1 wins if something also failed).
+    follows it, dependencies first. A resource renamed in moved.yaml keeps its
+    id: its pin and marker are renamed first. Each success is recorded in
+    pins.yaml by one locked writer, within a fraction of a second. A pin moves
+    only for a resource this apply created, updated or replaced, and only if
+    nobody moved it meanwhile: a rolled-back pin stays where it is. An
+    interrupted apply (Ctrl+C, SIGTERM, a crash) is finished by the next one.
+    With PLANFILE (from `plan --out`) it applies exactly that plan, and refuses
+    it if the manifests or the server moved since. With --gate, an updated
+    agent's pin moves only if its new version does not regress on the agent's
+    eval suites (see `eval`); exit 3 when the gate refused one (1 wins if
+    something also failed).
 
     The last line always has every count, for CI steps to parse:
-    `Apply complete: 1 created, 2 updated, 0 replaced, 0 pinned, 0 archived;
-    0 failed, 0 refused, 0 skipped, 0 kept, 0 not started; pins.yaml updated.`
+    `Apply complete: 1 created, 2 updated, 0 replaced, 0 pinned, 0 archived,
+    0 moved; 0 failed, 0 refused, 0 skipped, 0 kept, 0 not started; pins.yaml
+    updated.`
     (`complete` is `failed`, `interrupted` or `refused by the eval gate` when so).
 
     \b

@@ -3,7 +3,8 @@
 A kind is one module with one `Kind` subclass. Plan, apply, status, import and the
 renderers are generic over kinds; they ask the kind:
 
-- manifests: where its files are (`discover`, `key_of`, `manifest_path`), the YAML a
+- manifests: where its files are (`discover`, `key_of`, `manifest_path`; `key_paths`:
+  what a rename moves), the YAML a
   file holds (`document`), what a schema cannot check (`check`,
   `warnings`), which files a manifest pulls in (`read_files`), what `{<kind>: <key>}`
   becomes when another manifest names it (`reference`, see kinds.refs), and rules
@@ -121,6 +122,12 @@ class Kind:
     def manifest_path(self, root: Path, key: str) -> Path:
         """Where the manifest of `key` lives (`import` writes it there)."""
         return root / self.plural / f"{key}.yaml"
+
+    def key_paths(self, path: Path) -> tuple[Path, ...]:
+        """What is named after the key of the manifest at `path`, which a rename
+        (`agentform mv`) moves: the manifest, and what else the kind finds by the key.
+        Each name starts with the key."""
+        return (path,)
 
     def document(self, path: Path) -> str:
         """The YAML text of a manifest file, lines where they are in the file."""

@@ -29,6 +29,10 @@ class MemoryStoreKind(Kind):
     reads_parts = True
     fields = ("name", "description", "metadata")
 
+    def key_paths(self, path: Path) -> tuple[Path, ...]:
+        seeds = path.parent / path.stem  # memory_stores/<key>/: its seed files
+        return (path, seeds) if seeds.is_dir() else (path,)
+
     def read_files(
         self, data: dict[str, Any], source: Source, root: Path, errors: list[ManifestError]
     ) -> tuple[dict[str, Any], tuple[ManifestFile, ...]]:

@@ -64,6 +64,9 @@ class SkillKind(Kind):
     def manifest_path(self, root: Path, key: str) -> Path:
         return root / self.plural / key / skill_files.SKILL_MD
 
+    def key_paths(self, path: Path) -> tuple[Path, ...]:
+        return (path.parent,)  # the skill's directory, every file in it
+
     def document(self, path: Path) -> str:
         return skill_files.frontmatter(path)
 

@@ -2,9 +2,9 @@
 
 One resource per file, in the directory of its kind (`agents/<key>.yaml`,
 `environments/<key>.yaml`, `skills/<key>/SKILL.md`, ...; see agentform.kinds). The file
-stem (a skill: its directory) is the key. Every problem in every file is collected and
-raised together as `ManifestErrors`, before anything talks to a server. No SDK import
-here.
+stem (a skill: its directory) is the key; `moved.yaml` says which keys were renamed
+(see manifests.moved). Every problem in every file is collected and raised together as
+`ManifestErrors`, before anything talks to a server. No SDK import here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from agentform.errors import ManifestError, ManifestErrors, UserError
 from agentform.kinds import BY_NAME, KINDS, Kind
+from agentform.manifests.moved import Move, load_moves
 from agentform.manifests.schemacheck import load_document
 from agentform.manifests.schemas import KEY_PATTERN
 from agentform.manifests.yamlsrc import Source
@@ -46,6 +47,7 @@ class Estate:
     root: Path
     manifests: Mapping[str, Mapping[str, Manifest]]  # kind name -> key -> manifest
     warnings: tuple[ManifestError, ...] = ()  # allowed, but probably a mistake
+    moves: tuple[Move, ...] = ()  # moved.yaml: keys renamed by renaming files
 
     def of_kind(self, kind: str) -> Mapping[str, Manifest]:
         return self.manifests.get(kind, {})
@@ -77,10 +79,12 @@ def load_estate(root: Path) -> Estate:
             if manifest is not None:
                 found[key] = manifest
         errors.extend(_duplicate_names(found))
+    moves: tuple[Move, ...] = ()
     if not errors:
         from agentform.manifests import graph
 
         errors.extend(graph.check(loaded))
+        moves = load_moves(root, loaded, errors)
     if errors:
         raise ManifestErrors(errors)
     if not any(loaded.values()):
@@ -88,9 +92,8 @@ def load_estate(root: Path) -> Estate:
         raise UserError(
             f"no manifests in {root}: expected {dirs} (use --dir to point at the estate)"
         )
-    return Estate(
-        root=root, manifests=loaded, warnings=tuple(sorted(warnings, key=ManifestError.sort_key))
-    )
+    ordered = tuple(sorted(warnings, key=ManifestError.sort_key))
+    return Estate(root=root, manifests=loaded, warnings=ordered, moves=moves)
 
 
 def load_manifest(kind: str, path: Path, root: Path) -> Manifest:

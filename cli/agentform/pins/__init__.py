@@ -8,8 +8,9 @@
 
 Import-light on purpose (PyYAML only): services load pins at start-up. The modules of
 this package: `model` (the Pins value), `fileformat` (the file's text and its reader),
-`store` (the one, locked writer), `evidence` (eval evidence in a pin entry), `move`
-(`agentform pin`), `check` (`pins check`), `log` (`pins log`).
+`store` (the one, locked writer), `edit` (its single-entry edits for `forget` and
+`mv`), `evidence` (eval evidence in a pin entry), `move` (`agentform pin`), `check`
+(`pins check`), `log` (`pins log`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """`agentform pins check`: is every pin something a caller can actually use?
 
-Offline it checks the file alone: it parses, and every pinned key has a manifest.
+Offline it checks the file alone: it parses, and every pinned key has a manifest (or
+moves to one: moved.yaml).
 Online it also checks, against the server, that every pinned id exists and is not
 archived, that every pinned version exists, and that its digest matches that version's
 spec. Reads: the list pages, plus one retrieve per pin that is not on its latest version.
@@ -31,7 +32,8 @@ def check_offline(project: Project) -> list[Problem]:
     found = []
     for each in KINDS:
         pinned, manifests = project.pins.section(each.plural), project.estate.of_kind(each.name)
-        for key in sorted(set(pinned) - set(manifests)):
+        moving = {m.old for m in project.estate.moves if m.kind == each.name}  # apply renames
+        for key in sorted(set(pinned) - set(manifests) - moving):
             found.append(
                 Problem((each.plural, key), f"no manifest for {key}; remove the pin or restore it")
             )

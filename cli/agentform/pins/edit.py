@@ -1,4 +1,4 @@
-"""Single-entry edits of pins.yaml for commands other than apply (`forget`).
+"""Single-entry edits of pins.yaml for commands other than apply (`forget`, `mv`).
 
 Each goes through the one locked writer (pins.store), which re-reads the file as it is
 now and changes one entry, so it does not undo what another writer did meanwhile.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agentform.pins.model import Pin
 from agentform.pins.store import PinChange, PinStore
 
 
@@ -18,3 +19,10 @@ def drop_pin(path: Path, section: str, key: str) -> bool:
         return False
     store.change([PinChange(section, key, None, intent=None)])
     return store.written
+
+
+def rename_pin(path: Path, section: str, key: str, to: str, expect: Pin | None) -> bool:
+    """Move the entry `section.key` (pin and intent) to the key `to`, only if its pin is
+    still `expect` and `to` has none; False when that did not hold (nothing changed)."""
+    [done] = PinStore(path).change([PinChange(section, key, expect=expect, moved_to=to)])
+    return done

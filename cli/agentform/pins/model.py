@@ -166,6 +166,13 @@ class Pins:
             entries[key] = pin
         return replace(self, sections={**self.sections, section: entries})
 
+    def with_moved(self, section: str, key: str, to: str) -> Pins:
+        """A copy with the entry `key` (its pin, and its intent unless `to` has one) under
+        the key `to` instead: a rename (`agentform mv`, a `moved.yaml` entry)."""
+        moved = self.with_pin(section, key, None).with_pin(section, to, self.get(section, key))
+        intent = self.intent(section, to) or self.intent(section, key)
+        return moved.with_pending(section, key, None).with_pending(section, to, intent)
+
     def intent(self, section: str, key: str) -> Pending | None:
         return self.pending.get(section, {}).get(key)
 

@@ -1,6 +1,6 @@
 """The one writer of pins.yaml.
 
-Every change to a pins file (apply, pin, promote, import, forget) goes through a
+Every change to a pins file (apply, pin, promote, import, forget, mv) goes through a
 PinStore. Under an exclusive lock (`flock` on `.agentform/locks/<name>.lock` beside
 the file) it re-reads the file as it is now, applies single-entry changes, and writes
 it atomically: a temp file, fsync, rename, fsync of the directory. So two writers
@@ -50,6 +50,10 @@ class PinChange:
     With `expect`, the pin moves only if the current one is that pin (same id, and same
     version unless `expect.version` is None; None: no pin); the intent change applies
     either way.
+
+    With `moved_to`, the whole entry is renamed to that key instead (`pin` and `intent`
+    are not used): only if its pin is `expect` and `moved_to` has no pin yet, so a
+    rename never overwrites another resource's pin nor undoes a pin moved meanwhile.
     """
 
     section: str
@@ -57,6 +61,7 @@ class PinChange:
     pin: Pin | None | _Keep = KEEP
     intent: Pending | None | _Keep = KEEP
     expect: Pin | None | _Keep = ANY
+    moved_to: str | None = None
 
 
 class PinStore:
@@ -225,6 +230,9 @@ def _apply_all(pins: Pins, changes: Sequence[PinChange]) -> tuple[Pins, list[boo
     pending = {name: dict(intents) for name, intents in pins.pending.items()}
     applied = []
     for change in changes:
+        if change.moved_to is not None:
+            applied.append(_move(sections, pending, change, change.moved_to))
+            continue
         ok = True
         if change.pin is not KEEP:
             entries = sections.setdefault(change.section, {})
@@ -243,6 +251,30 @@ def _apply_all(pins: Pins, changes: Sequence[PinChange]) -> tuple[Pins, list[boo
         applied.append(ok)
     changed = Pins(sections, workspace_id=pins.workspace_id, pending=pending, path=pins.path)
     return changed, applied
+
+
+def _move(
+    sections: dict[str, dict[str, Pin]],
+    pending: dict[str, dict[str, Pending]],
+    change: PinChange,
+    to: str,
+) -> bool:
+    """Rename an entry (its pin, and its intent unless `to` has one), only if its pin is
+    still `expect` and `to` has no pin yet; whether it was renamed."""
+    entries = sections.setdefault(change.section, {})
+    if change.expect is not ANY and not _same(entries.get(change.key), change.expect):  # type: ignore[arg-type]
+        return False
+    if entries.get(to) is not None:
+        return False
+    pin = entries.pop(change.key, None)
+    if pin is not None:
+        entries[to] = pin
+    intents = pending.setdefault(change.section, {})
+    intent = intents.get(to) or intents.pop(change.key, None)
+    intents.pop(change.key, None)
+    if intent is not None:
+        intents[to] = intent
+    return True
 
 
 def _same(current: Pin | None, expected: Pin | None) -> bool:

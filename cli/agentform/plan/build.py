@@ -24,6 +24,7 @@ from agentform.kinds.shape import digest, resolve_wildcards
 from agentform.manifests import graph
 from agentform.manifests.estate import Estate, Manifest
 from agentform.pins.model import Pin, Pins, ahead, behind, label
+from agentform.plan import moves
 from agentform.plan.archives import Archives
 from agentform.plan.fielddiff import additions, field_changes
 from agentform.plan.model import Change, Drift, Note, Plan
@@ -41,7 +42,10 @@ def build_plan(
     prune: bool = False,
     prune_strays: bool = False,
 ) -> Plan:
-    """The plan; archives wait for `prune` (shown, not done), strays for `prune_strays`."""
+    """The plan; archives wait for `prune` (shown, not done), strays for `prune_strays`.
+    Moves (moved.yaml) are planned as if done, plus a `move` change each (plan.moves)."""
+    pending = moves.pending_moves(estate, state, pins)
+    state, pins = moves.as_moved(state, pins, pending)
     wanted = _targets(targets, estate, pins)
     planners = {each.name: _KindPlanner(each, state, pins, prune) for each in KINDS}
     cascade = _Cascade(pins)
@@ -60,6 +64,7 @@ def build_plan(
         changes.extend(archives.changes(estate.of_kind(each.name)))
         notes += planner.notes + archives.notes
         drift += planner.drift
+    changes += moves.move_changes(pending, changes, wanted)
     return Plan(tuple(sorted(changes, key=lambda c: c.order)), tuple(notes), tuple(drift))
 
 
@@ -265,7 +270,9 @@ class _KindPlanner:
             reason = "no pin yet" if pin is None else f"pinned {pin.id} is gone"
             spec_digest = digest(self.of.actual(baseline.data))
             return replace(same, action="pin", reason=reason, digest=spec_digest)
-        if behind(pin.version, latest.version):
+        if behind(pin.version, latest.version) and not moves.renamed_only(
+            self.kind, latest, baseline
+        ):
             data = {"pinned_version": pin.version, "latest_version": latest.version}
             if any(d.key == same.key for d in self.drift):
                 message = (
@@ -356,7 +363,7 @@ class _KindPlanner:
             if obj.key not in (None, key):
                 raise UserError(
                     f"{self.kind} {key}: pinned {pin.id} is marked agentform.key={obj.key}; "
-                    "fix pins.yaml"
+                    f"fix pins.yaml, or finish a rename: agentform mv {self.kind}/{obj.key} {key}"
                 )
             return obj
         candidates = [o for o in self.marked.get(key, []) if o.id not in self.matched]

@@ -19,8 +19,8 @@ from agentform.pins.model import Version
 from agentform.plan.fielddiff import FieldChange
 from agentform.remote.state import KindName
 
-Action = Literal["create", "update", "replace", "pin", "archive", "noop"]
-ACTIONS: tuple[Action, ...] = ("create", "update", "replace", "pin", "archive", "noop")
+Action = Literal["create", "update", "replace", "pin", "move", "archive", "noop"]
+ACTIONS: tuple[Action, ...] = ("create", "update", "replace", "pin", "move", "archive", "noop")
 # Notes that make plan and apply fail: the pins point at something callers cannot use.
 ERRORS = frozenset({"broken"})
 
@@ -48,11 +48,14 @@ class Change:
     spec: Mapping[str, Any] | None = None  # with placeholders: apply fills them, then marks
     follows: str | None = None  # pinning back: the digest of the latest, to follow forward
     steps: tuple[Step, ...] = ()  # writes after the create or update (kinds.base.Step)
+    moved_from: str | None = None  # for `move`: the key it had (moved.yaml), pin and marker
 
     @property
-    def order(self) -> tuple[int, str, bool, str]:
-        """By kind (agents, environments, ...), then key; a key's archives after its live one."""
-        return (rank(self.kind), self.key, self.action == "archive", self.id or "")
+    def order(self) -> tuple[int, str, bool, bool, str]:
+        """By kind (agents, environments, ...), then key; a key's move before its other
+        change, its archives after its live one."""
+        last = self.action == "archive"
+        return (rank(self.kind), self.key, self.action != "move", last, self.id or "")
 
     @property
     def effective(self) -> bool:

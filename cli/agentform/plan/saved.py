@@ -17,6 +17,7 @@ from typing import Any
 
 from agentform import __version__
 from agentform.errors import UserError
+from agentform.manifests.moved import moved_path
 from agentform.manifests.project import Project
 from agentform.plan.fielddiff import ABSENT, FieldChange
 from agentform.plan.model import Change, Drift, Note, Plan
@@ -64,6 +65,9 @@ def basis_of(project: Project, state: RemoteState) -> dict[str, Any]:
         for path in (manifest.path, *manifest.files):
             files[str(path)] = _file_digest(path)
     files[str(project.pins_path)] = _file_digest(project.pins_path)
+    moves = moved_path(project.estate.root)
+    if moves.exists():
+        files[str(moves)] = _file_digest(moves)
     return {"server": server, "files": files}
 
 

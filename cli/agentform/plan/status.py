@@ -72,10 +72,15 @@ def _rows(of: Kind, estate: Estate, state: RemoteState, pins: Pins, plan: Plan) 
     kind = of.name
     pinned: Mapping[str, Pin] = pins.section(of.plural)
     live = state.by_id(kind)
-    changes = {c.key: c for c in plan.changes if c.kind == kind and c.action != "archive"}
+    changes: dict[str, Change] = {}
+    for c in plan.changes:  # a key's move says more than its noop
+        shown = changes.get(c.key)
+        if c.kind == kind and c.action != "archive" and (shown is None or shown.action != "move"):
+            changes[c.key] = c
     drifted = {d.key for d in plan.drift if d.kind == kind}
     notes = {(n.key, n.code): n.message for n in plan.notes if n.kind == kind}
-    for key in sorted(set(estate.of_kind(kind)) | set(pinned)):
+    moving = {c.moved_from for c in changes.values() if c.action == "move"}
+    for key in sorted((set(estate.of_kind(kind)) | set(pinned)) - moving):
         pin = pinned.get(key)
         pin_version = pin.version if pin is not None else None
         change = changes.get(key)
@@ -116,7 +121,9 @@ def _state(
         return "pending", _pending(change)
     if (key, "held") in notes:
         return "held", notes[(key, "held")].removeprefix("held: ")
-    if behind(pin_version, latest):
+    # With a change, the plan notes a held pin itself; it does not for a newer version
+    # that differs only in agentform's markers (a move's), which is no rollback.
+    if change is None and behind(pin_version, latest):
         return "held", f"pinned {label(pin_version)}, latest {label(latest)}"
     return "synced", ""
 
@@ -129,4 +136,5 @@ def _pending(change: Change) -> str:
         "update": "the manifest changed: apply makes a new version",
         "replace": "config.type changed: apply replaces it",
         "pin": "exists but is not pinned yet",
+        "move": f"moved from {change.moved_from}: apply renames its pin and marker",
     }.get(change.action, change.action)

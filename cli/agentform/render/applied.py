@@ -3,8 +3,8 @@
 The summary line always has the same shape, every count present, even when there was
 nothing to do:
 
-    Apply complete: 1 created, 2 updated, 0 replaced, 0 pinned, 0 archived; 0 failed,
-    0 refused, 0 skipped, 0 kept, 0 not started; pins.yaml updated.
+    Apply complete: 1 created, 2 updated, 0 replaced, 0 pinned, 0 archived, 0 moved;
+    0 failed, 0 refused, 0 skipped, 0 kept, 0 not started; pins.yaml updated.
 
 (one line; wrapped here).
 (`complete` is `interrupted` after Ctrl+C or SIGTERM, `failed` when a write failed,
@@ -32,12 +32,14 @@ DONE_BY_ACTION = {
     "replace": "replaced",
     "pin": "pinned",
     "archive": "archived",
+    "move": "moved",
 }
 PROBLEMS = ("failed", "refused", "skipped", "kept", "not started")
 SUMMARY_PATTERN = (
     r"^Apply (complete|interrupted|failed|refused by the eval gate): (\d+) created, "
-    r"(\d+) updated, (\d+) replaced, (\d+) pinned, (\d+) archived; (\d+) failed, "
-    r"(\d+) refused, (\d+) skipped, (\d+) kept, (\d+) not started; (.+) (updated|unchanged)\.$"
+    r"(\d+) updated, (\d+) replaced, (\d+) pinned, (\d+) archived, (\d+) moved; "
+    r"(\d+) failed, (\d+) refused, (\d+) skipped, (\d+) kept, (\d+) not started; "
+    r"(.+) (updated|unchanged)\.$"
 )
 
 

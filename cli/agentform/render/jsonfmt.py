@@ -39,4 +39,5 @@ def _change(change: Change) -> dict[str, Any]:
         "reason": change.reason or None,
         "deferred": change.deferred,
         "fields": [f.to_json() for f in change.fields],
+        "moved_from": change.moved_from,
     }

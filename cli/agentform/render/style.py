@@ -23,6 +23,7 @@ ACTION_COLORS = {
     "update": "yellow",
     "replace": "magenta",
     "pin": "cyan",
+    "move": "cyan",
     "archive": "red",
 }
 STATE_COLORS = {

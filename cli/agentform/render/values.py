@@ -11,7 +11,15 @@ from agentform.pins.model import label
 from agentform.plan.fielddiff import FieldChange
 from agentform.plan.model import Change, Plan
 
-SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "pin": "*", "archive": "-", "noop": " "}
+SYMBOLS = {
+    "create": "+",
+    "update": "~",
+    "replace": "-/+",
+    "pin": "*",
+    "move": "->",
+    "archive": "-",
+    "noop": " ",
+}
 LONG = 80
 
 
@@ -58,6 +66,8 @@ def headline(change: Change) -> str:
         text = "archive (irreversible)"
     elif action == "pin" and change.from_version is not None:
         text = f"pin {label(change.from_version)}"
+    elif action == "move":
+        text = f"{change.moved_from} -> {change.key} (moved)"
     else:
         text = action
     return f"{text}: {change.reason}" if change.reason else text
@@ -76,8 +86,7 @@ def summary(plan: Plan) -> str:
         f"{counts['replace']} to replace",
         f"{counts['archive']} to archive",
     ]
-    if counts["pin"]:
-        parts.append(f"{counts['pin']} to pin")
+    parts += [f"{counts[a]} to {a}" for a in ("pin", "move") if counts[a]]
     return f"Plan: {', '.join(parts)}; {counts['noop']} unchanged{waiting}."
 
 
