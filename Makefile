@@ -48,6 +48,7 @@ schemas: sync
 bench: sync
 	$(BIN)/python bench/emulator.py
 	$(BIN)/python bench/plan_scale.py
+	$(BIN)/python bench/apply_scale.py
 	$(BIN)/python bench/eval_concurrency.py
 	$(BIN)/python bench/eval_scale.py
 

@@ -78,6 +78,7 @@ def _imported_modules(*argv: str, cwd: Path) -> list[str]:
         ("init", "fresh"),
         ("new", "agent", "extra"),
         ("fmt", "--check"),
+        ("pins", "check", "--offline"),
     ],
 )
 def test_fast_paths_do_not_import_the_sdk_or_the_server(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from agentform.errors import ManifestError
 from agentform.kinds import KINDS, Kind
@@ -18,8 +19,10 @@ from agentform.kinds.shape import digest
 from agentform.manifests.project import Project
 from agentform.manifests.yamlsrc import FieldPath, Source, load_yaml
 from agentform.pins.model import Pin, ahead, label
-from agentform.remote.client import NotFoundError, Remote
 from agentform.remote.state import RemoteState, ServerObject
+
+if TYPE_CHECKING:  # the SDK is imported only for the online check
+    from agentform.remote.client import Remote
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ def _digest(
 
 
 def _retrieve(of: Kind, remote: Remote, pin: Pin) -> ServerObject | None:
+    from agentform.remote.client import NotFoundError
+
     try:
         return remote.retrieve(of.name, pin.id, version=pin.version)
     except NotFoundError:
@@ -101,6 +106,8 @@ def _retrieve(of: Kind, remote: Remote, pin: Pin) -> ServerObject | None:
 
 
 def _gone(remote: Remote, kind: str, object_id: str) -> str:
+    from agentform.remote.client import NotFoundError
+
     try:
         obj = remote.retrieve(kind, object_id)
     except NotFoundError:

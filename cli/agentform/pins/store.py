@@ -10,8 +10,9 @@ killed writer left behind is removed by the next one.
 Changes are conditional: an apply moves a pin only if it is still where the apply
 found it (`expect`), so a rollback made meanwhile (`agentform pin`, an edit, a git
 checkout) is never undone. `Batch` queues an apply's changes and writes them at most
-every `interval` seconds (sooner at the end), so a 5,000-resource apply rewrites the
-file a few hundred times, not 5,000; the intents the apply records before its first
+every `interval` (0.5 s; sooner at the end), so a 5,000-resource apply rewrites the
+file about a hundred times, not 5,000, and each write copies the file's entries once
+(O(N + K) for K changes), never once per change; the intents the apply records before its first
 server write (`Pending`) make the changes still queued at a crash recoverable.
 """
 
@@ -168,7 +169,7 @@ class Batch:
     moved the pin meanwhile). A write error stops the batch: `add` and `close` raise it.
     """
 
-    def __init__(self, store: PinStore, interval: float = 0.2) -> None:
+    def __init__(self, store: PinStore, interval: float = 0.5) -> None:
         self.store = store
         self.interval = interval
         self.changed = False
