@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from procs import Run, cli, emulator
+from procs import Run, cli, emulator, write_estate
 from targets import Targets, add_target_option
 
 from agentform import pins
@@ -79,7 +79,7 @@ def _size(agents: int, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         with emulator(root, latency_ms=args.latency_ms) as server:
-            estate = _estate(root / "estate", agents, environments)
+            estate = write_estate(root / "estate", agents, environments)
             apply = ("apply", "--auto-approve", "--parallelism", str(args.parallelism))
             create = _measured(server.url, server.cpu, estate, apply, args)
             _converged(server.url, estate, agents + environments)
@@ -123,22 +123,6 @@ def _converged(url: str, estate: Path, resources: int) -> None:
     held = len(pins.load(estate / "pins.yaml"))
     if held != resources:
         raise SystemExit(f"pins.yaml holds {held} pins, expected {resources}")
-
-
-def _estate(root: Path, agents: int, environments: int) -> Path:
-    (root / "agents").mkdir(parents=True)
-    (root / "environments").mkdir()
-    for i in range(agents):
-        (root / "agents" / f"agent-{i:05d}.yaml").write_text(
-            f"name: bench-agent-{i:05d}\nmodel: claude-haiku-4-5\n"
-            f"system: You are bench agent {i}.\nmetadata: {{team: bench}}\n",
-            encoding="utf-8",
-        )
-    for i in range(environments):
-        (root / "environments" / f"env-{i:04d}.yaml").write_text(
-            f"name: bench-env-{i:04d}\nconfig: {{type: cloud}}\n", encoding="utf-8"
-        )
-    return root
 
 
 def _edit(estate: Path, count: int) -> int:

@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import anthropic
-from procs import cli, emulator
+from procs import cli, emulator, write_estate
 from targets import Targets, add_target_option
 
 from agentform.emulator import admin
@@ -66,7 +66,7 @@ def main() -> int:
         root = Path(scratch)
         with emulator(root, latency_ms=args.latency_ms) as server:
             url = server.url
-            estate = _write_estate(root / "estate", args.agents, args.environments)
+            estate = write_estate(root / "estate", args.agents, args.environments)
             client = anthropic.Anthropic(base_url=url, api_key="bench", max_retries=0)
             apply = _measure(url, "agentform apply (create all)", 1, lambda: _apply(url, estate))
             ids = [a.id for a in client.beta.agents.list(limit=100)]
@@ -108,23 +108,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3)
     add_target_option(parser)
     return parser.parse_args()
-
-
-def _write_estate(root: Path, agents: int, environments: int) -> Path:
-    (root / "agents").mkdir(parents=True)
-    (root / "environments").mkdir()
-    for i in range(agents):
-        (root / "agents" / f"agent-{i:04d}.yaml").write_text(
-            f"name: bench-agent-{i:04d}\nmodel: claude-haiku-4-5\n"
-            f"system: You are bench agent {i}.\nmetadata: {{team: bench}}\n",
-            encoding="utf-8",
-        )
-    for i in range(environments):
-        (root / "environments" / f"env-{i:03d}.yaml").write_text(
-            f"name: bench-env-{i:03d}\nconfig: {{type: cloud, packages: {{pip: [pandas]}}}}\n",
-            encoding="utf-8",
-        )
-    return root
 
 
 def _apply(url: str, estate: Path) -> None:

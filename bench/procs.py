@@ -4,7 +4,7 @@
         ... server.url ... server.cpu() ...   # CPU seconds the emulator has used so far
 
 and `cli(url, estate, *args)`: the installed console script, as CI runs it, with the CPU
-seconds and wall time it took.
+seconds and wall time it took; `write_estate`: the estate of N agents they run on.
 """
 
 from __future__ import annotations
@@ -76,6 +76,24 @@ def cli(url: str, estate: Path, *args: str) -> Run:
         raise SystemExit(f"agentform {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Run(cpu, wall)
+
+
+def write_estate(root: Path, agents: int, environments: int) -> Path:
+    """`agents/agent-NNNNN.yaml` and `environments/env-NNNN.yaml`, one prompt each."""
+    (root / "agents").mkdir(parents=True)
+    (root / "environments").mkdir()
+    for i in range(agents):
+        (root / "agents" / f"agent-{i:05d}.yaml").write_text(
+            f"name: bench-agent-{i:05d}\nmodel: claude-haiku-4-5\n"
+            f"system: You are bench agent {i}.\nmetadata: {{team: bench}}\n",
+            encoding="utf-8",
+        )
+    for i in range(environments):
+        (root / "environments" / f"env-{i:04d}.yaml").write_text(
+            f"name: bench-env-{i:04d}\nconfig: {{type: cloud, packages: {{pip: [pandas]}}}}\n",
+            encoding="utf-8",
+        )
+    return root
 
 
 def _free_port() -> int:
