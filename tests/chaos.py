@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -39,7 +40,14 @@ def make_estate(root: Path, *, agents: int, environments: int, edit: int = 0) ->
 
 def environment(url: str) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
-    return {**base, "ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": "chaos", "NO_COLOR": "1"}
+    # PYTHONFAULTHANDLER: a process that hangs dumps every thread's stack on SIGABRT
+    return {
+        **base,
+        "ANTHROPIC_BASE_URL": url,
+        "ANTHROPIC_API_KEY": "chaos",
+        "NO_COLOR": "1",
+        "PYTHONFAULTHANDLER": "1",
+    }
 
 
 def run(estate: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -54,6 +62,17 @@ def agentform_process(estate: Path, url: str, *args: str) -> subprocess.Popen[st
         [AGENTFORM, "--dir", str(estate), *args],
         env=environment(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+
+
+def finish(process: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
+    """The process's output once it exits; if it has not within `timeout` (a hang, not a
+    measurement), its threads' stacks (SIGABRT, with faulthandler) in the failure."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        out, err = process.communicate(timeout=30)
+        raise AssertionError(f"still running after {timeout} s:\n{out}\n{err}") from None
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:

@@ -23,6 +23,7 @@ from agentform.emulator import admin
 from tests.chaos import (
     agentform_process,
     assert_converged,
+    finish,
     make_estate,
     marked,
     run,
@@ -90,7 +91,7 @@ def test_ctrl_c_during_a_long_retry_after_stops_promptly(slow_server: str, tmp_p
     assert "wait  create agent: retrying in 120 s" in waiting
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
-    out, _ = process.communicate(timeout=60)  # the retry-after alone would be 120 s
+    out, _ = finish(process, timeout=60)  # the retry-after alone would be 120 s
     assert process.returncode == 130 and "Apply interrupted" in out
     assert time.monotonic() - started < 60  # not the 120 s the server asked for
     assert admin.faults_fired(slow_server) == 1

@@ -123,14 +123,24 @@ async def bounded(
     """`work(item)` for each item, at most `limit` at once, results as they finish.
 
     `limit` workers draw items from one iterator (lazily: memory does not grow with the
-    items) and hand results over a queue (O(1) per item). If the consumer stops (an
-    error, Ctrl+C), the workers are cancelled and awaited, so each one's cleanup runs.
+    items) and hand results over a queue (O(1) per item). A worker draws an item only when
+    one of `limit` slots is free, and a slot frees when the consumer takes a result: so at
+    most `limit` items are running or waiting to be taken, however slow the consumer. If
+    the consumer stops (an error, Ctrl+C), the workers are cancelled and awaited, so each
+    one's cleanup runs.
     """
     iterator = iter(items)
     results: asyncio.Queue[tuple[bool, Any]] = asyncio.Queue()
+    slots = asyncio.Semaphore(max(1, limit))
 
     async def worker() -> None:
-        for item in iterator:
+        while True:
+            await slots.acquire()
+            try:
+                item = next(iterator)
+            except StopIteration:
+                slots.release()
+                return
             try:
                 results.put_nowait((True, await work(item)))
             except Exception as exc:  # handed to the consumer, which raises it
@@ -149,6 +159,7 @@ async def bounded(
             elif not ok:
                 raise value
             else:
+                slots.release()
                 yield value
     finally:
         for task in workers:
