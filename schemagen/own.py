@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agentform.catalog import CATALOG
 from agentform.manifests.schemas import KEY_PATTERN
 
 Schema = dict[str, Any]
@@ -400,7 +401,10 @@ def _version_score() -> Schema:
     }
 
 
-_ID_SECTIONS = (("deployments", "depl_"), ("vaults", "vlt_"), ("memory_stores", "memstore_"))
+# Sections whose pins are `{id}` checked by its prefix (the first three have $defs above).
+_ID_SECTIONS = tuple(
+    (e.plural, e.id_prefix) for e in CATALOG if e.plural not in ("agents", "environments", "skills")
+)
 
 
 def _id_pin(prefix: str) -> Schema:

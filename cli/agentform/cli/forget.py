@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from agentform.catalog import MARKED
 from agentform.cli.app import App
 from agentform.cli.progress import Progress
 
@@ -13,7 +14,7 @@ from agentform.cli.progress import Progress
 @click.option(
     "--kind",
     "kind_name",
-    type=click.Choice(["agent", "environment", "deployment", "vault", "memory_store"]),
+    type=click.Choice(MARKED),
     help="When KEY names resources of more than one kind.",
 )
 @click.pass_obj

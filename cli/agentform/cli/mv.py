@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from agentform.catalog import NAMES
 from agentform.cli.app import App
 from agentform.cli.progress import Progress
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from agentform.pins.model import Pin
     from agentform.remote.state import ServerObject
 
-KINDS = ["agent", "environment", "skill", "deployment", "vault", "memory_store"]
+KINDS = list(NAMES)
 
 
 @click.command()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
+from agentform.catalog import VERSIONED_NAMES
 from agentform.cli.app import App
 from agentform.errors import ManifestErrors, UserError
 from agentform.pins.model import Version, behind, label
 
-PINNED_KINDS = ("agent", "skill")  # the kinds with versions to pin
+PINNED_KINDS = VERSIONED_NAMES  # the kinds with versions to pin
 
 
 @click.command()

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import click
 
+from agentform.catalog import CATALOG
 from agentform.manifests.schemas import KINDS, schema_text
 
 _ABOUT = {
-    "agent": "an agents/<key>.yaml manifest",
-    "environment": "an environments/<key>.yaml manifest",
+    **{e.name: e.about for e in CATALOG},
     "pins": "the pins.yaml lock file",
     "eval": "an evals/<name>.yaml eval suite",
-    "deployment": "a deployments/<key>.yaml manifest",
-    "vault": "a vaults/<key>.yaml manifest (credentials by key, secrets by source)",
-    "memory_store": "a memory_stores/<key>.yaml manifest (seed files beside it)",
 }
 
 

@@ -12,7 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-KINDS = ("agent", "environment", "skill", "pins", "eval", "deployment", "vault", "memory_store")
+from agentform.catalog import NAMES
+
+KINDS = (*NAMES, "pins", "eval")  # each resource kind's manifest, and the other two files
 KEY_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
 METADATA_RESERVED_PREFIX = "agentform."
 KEY_MARKER = "agentform.key"  # which manifest a server object belongs to

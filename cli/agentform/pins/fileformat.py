@@ -34,6 +34,7 @@ from typing import Any
 
 import yaml
 
+from agentform.catalog import CATALOG
 from agentform.errors import ManifestError, PinsError
 from agentform.manifests.yamlsrc import Source, load_yaml
 from agentform.pins.evidence import check_evidence, dump_evidence
@@ -60,14 +61,7 @@ _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _ID = re.compile(r"^[a-z]+_[A-Za-z0-9]+$")
-_ID_PREFIX = {
-    "agents": "agent_",
-    "environments": "env_",
-    "skills": "skill_",
-    "deployments": "depl_",
-    "vaults": "vlt_",
-    "memory_stores": "memstore_",
-}
+_ID_PREFIX = {e.plural: e.id_prefix for e in CATALOG}
 _VERSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 

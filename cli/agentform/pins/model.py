@@ -21,13 +21,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from agentform.catalog import CATALOG
 from agentform.errors import LookupKeyError, PinsError
 
 # One section per resource kind, in file order. Versioned kinds pin `id, version, digest`;
 # the others pin `id`. agents and environments are always written (callers expect them).
-SECTIONS = ("agents", "environments", "skills", "deployments", "vaults", "memory_stores")
-VERSIONED = frozenset({"agents", "skills"})
-NAMED_VERSIONS = frozenset({"skills"})  # versions are ids (`skillver_...`), not numbers
+SECTIONS = tuple(e.plural for e in CATALOG)
+VERSIONED = frozenset(e.plural for e in CATALOG if e.versioned)
+NAMED_VERSIONS = frozenset(e.plural for e in CATALOG if e.named_versions)  # `skillver_...`
 ALWAYS = ("agents", "environments")
 
 # An agent's versions are numbers 1, 2, ...; a skill's are ids (`skillver_...`) with no
