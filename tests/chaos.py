@@ -58,10 +58,19 @@ def run(estate: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def agentform_process(estate: Path, url: str, *args: str) -> subprocess.Popen[str]:
+    """`agentform` running on its own, to be signalled. SIGINT is reset to its default in
+    the child: a suite started in the background by a shell (`pytest &`, as a script or
+    a CI step may do) inherits SIGINT ignored, and Python keeps an ignored SIGINT
+    ignored, so a Ctrl+C test would wait for a signal that never arrives."""
     return subprocess.Popen(
         [AGENTFORM, "--dir", str(estate), *args],
         env=environment(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_default_sigint,
     )  # fmt: skip
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def finish(process: subprocess.Popen[str], timeout: float) -> tuple[str, str]:

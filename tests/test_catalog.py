@@ -17,7 +17,7 @@ def test_every_kind_module_has_its_row_in_the_same_order() -> None:
 
 
 def test_the_pins_file_and_the_schemas_follow_the_catalog() -> None:
-    assert SECTIONS == tuple(k.plural for k in KINDS)
+    assert tuple(k.plural for k in KINDS) == SECTIONS
     assert {k.plural for k in KINDS if k.versioned} == VERSIONED
-    assert NAMED_VERSIONS == {"skills"}  # the one kind whose versions are ids
+    assert {"skills"} == NAMED_VERSIONS  # the one kind whose versions are ids
     assert set(SCHEMA_KINDS) == {k.schema or k.name for k in KINDS} | {"pins", "eval"}
