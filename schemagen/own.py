@@ -75,6 +75,14 @@ def eval_schema() -> Schema:
                     "description": "Key of the environment its sessions run in "
                     "(environments/<key>.yaml).",
                 },
+                "vaults": {
+                    "type": "array",
+                    "items": key,
+                    "uniqueItems": True,
+                    "maxItems": 50,
+                    "description": "Keys of the vaults whose credentials its sessions use "
+                    "(vaults/<key>.yaml), as pinned: the sessions get their `vault_ids`.",
+                },
                 "prompt": {
                     "type": "string",
                     "minLength": 1,

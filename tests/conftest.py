@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from agentform.emulator import admin, serve
-from tests.estate import copy_example
+from tests.estate import REPO, copy_example
 
 TEST_API_KEY = "test-key"
 
@@ -40,6 +40,19 @@ def _session_emulator() -> Iterator[str]:
 def emulator_url(_session_emulator: str) -> str:
     admin.reset(_session_emulator, data=True)
     return _session_emulator
+
+
+@pytest.fixture(scope="session")
+def _responder_emulator() -> Iterator[str]:
+    with serve(responder=REPO / "evals" / "responder.yaml") as url:
+        yield url
+
+
+@pytest.fixture
+def responder_url(_responder_emulator: str) -> str:
+    """An emptied emulator answering with the example estate's rules (evals/responder.yaml)."""
+    admin.reset(_responder_emulator, data=True)
+    return _responder_emulator
 
 
 @pytest.fixture

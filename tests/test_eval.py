@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from agentform import pins
-from agentform.emulator import admin, serve
 from tests.cli_helpers import agentform
-from tests.estate import REPO, write
+from tests.estate import write
 
 ROUTING_RULE = (
     "ROUTING RULE: If the ticket text mentions API usage, rate limits, quotas, or request volume, "
@@ -24,16 +22,9 @@ ROUTING_RULE = (
 TEAMS = ("api-platform", "auth", "billing", "dashboard")
 
 
-@pytest.fixture(scope="module")
-def _responder_emulator() -> Iterator[str]:
-    with serve(responder=REPO / "evals" / "responder.yaml") as url:
-        yield url
-
-
 @pytest.fixture
-def url(_responder_emulator: str) -> str:
-    admin.reset(_responder_emulator, data=True)
-    return _responder_emulator
+def url(responder_url: str) -> str:
+    return responder_url
 
 
 def rows(output: str) -> dict[str, tuple[str, str, str, str, str]]:

@@ -247,6 +247,13 @@ def promote(app: App, /, key: str, to: str, suite: str | None, **values: Any) ->
     metavar="KEY",
     help="Environment from pins.yaml.  [default: the only one]",
 )
+@click.option(
+    "--vault",
+    "vaults",
+    metavar="KEY",
+    multiple=True,
+    help="A vault from pins.yaml whose credentials the session uses (repeatable).",
+)
 @click.option("--keep", is_flag=True, help="Do not archive the session afterwards.")
 @click.option(
     "--timeout",
@@ -262,6 +269,7 @@ def run(
     message: str | None,
     deployment: str | None,
     environment: str | None,
+    vaults: tuple[str, ...],
     keep: bool,
     timeout: float,
 ) -> None:
@@ -279,6 +287,7 @@ def run(
     Example:
       agentform run triage "My card was charged twice for the Team plan."
       agentform run triage "Why am I getting 429s?" --environment default --keep
+      agentform run triage "Open an issue for ticket 7" --vault github
       agentform run --deployment nightly
     """
     if deployment is not None:
@@ -294,7 +303,7 @@ def run(
     from agentform.manifests.project import in_workspace
 
     pins = in_workspace(pinsfile.load(app.pins_path), app.workspace_id)
-    params = pins.session_params(key, environment)
+    params = pins.session_params(key, environment, vaults=vaults)
     from agentform.remote.sessions import run_once
 
     agent = params["agent"]

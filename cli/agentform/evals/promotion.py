@@ -21,8 +21,8 @@ from agentform.evals.workflow import (
     agent_pin,
     compare,
     number,
-    pinned_environment,
     pinned_version,
+    placement,
     resolve,
     subject,
 )
@@ -86,13 +86,13 @@ def _versus_pinned(
     callbacks: Callbacks | None,
 ) -> Comparison:
     suite = project.suite(suite_name)
-    environment = pinned_environment(project, suite)
+    place = placement(project, suite)
     pinned = resolve(remote, pin, "pinned", suite.agent)
     subjects = [
-        subject(f"v{pinned.version}", pinned, environment),
-        subject(f"v{target.version}", target, environment),
+        subject(f"v{pinned.version}", pinned, place),
+        subject(f"v{target.version}", target, place),
     ]
-    return compare(remote, suite, subjects, environment, options, callbacks or Callbacks())
+    return compare(remote, suite, subjects, place, options, callbacks or Callbacks())
 
 
 def make_gate(project: Project, remote: Remote, options: EvalOptions) -> Gate:

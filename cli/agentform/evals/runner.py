@@ -33,10 +33,19 @@ R = TypeVar("R")
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where a suite's sessions run: the pinned environment, and the pinned vaults whose
+    credentials they use (the suite's `vaults:`)."""
+
+    environment_id: str
+    vault_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RunOptions:
     repeats: int
     concurrency: int
-    environment_id: str
+    place: Placement
     scope: str  # the server, for cache keys: "<base url>|<workspace>" or "local|<rules>"
     rerun_failed: bool = False
 
@@ -228,7 +237,8 @@ class _Runner:
         done.session_id = await self.sessions.start(
             agent_id=subject.agent_id,
             version=subject.version,
-            environment_id=self.options.environment_id,
+            environment_id=self.options.place.environment_id,
+            vault_ids=self.options.place.vault_ids,
             title=f"agentform eval {suite.name}: {job.case.id} {subject.name} #{job.repeat + 1}",
             metadata={"agentform.suite": suite.name, "agentform.case": job.case.id},
         )

@@ -18,7 +18,13 @@ from typing import Any
 from agentform.errors import ManifestError, ManifestErrors
 from agentform.evals.costs import Price
 from agentform.evals.stats import Settings
-from agentform.evals.suite_checks import check_keys, check_suite, fraction, seconds
+from agentform.evals.suite_checks import (
+    check_keys,
+    check_suite,
+    check_vault_keys,
+    fraction,
+    seconds,
+)
 from agentform.evals.suite_model import (
     Budgets,
     Case,
@@ -50,7 +56,10 @@ def suite_paths(root: Path) -> Iterator[tuple[str, Path]]:
 
 
 def load_suites(
-    root: Path, agents: Mapping[str, object] | None, environments: Mapping[str, object] | None
+    root: Path,
+    agents: Mapping[str, object] | None,
+    environments: Mapping[str, object] | None,
+    vaults: Mapping[str, object] | None = None,
 ) -> dict[str, Suite]:
     """Every suite; raises ManifestErrors listing all problems. Keys are checked against
     the manifests given (None: not checked, because the manifests did not load)."""
@@ -65,7 +74,7 @@ def load_suites(
             errors.append(ManifestError(path=path, message=message))
             continue
         found: list[ManifestError] = []
-        suite = _load_one(name, path, found, agents, environments)
+        suite = _load_one(name, path, found, agents, environments, vaults)
         errors.extend(found)
         if suite is not None and not found:
             suites[name] = suite
@@ -80,6 +89,7 @@ def _load_one(
     errors: list[ManifestError],
     agents: Mapping[str, object] | None,
     environments: Mapping[str, object] | None,
+    vaults: Mapping[str, object] | None,
 ) -> Suite | None:
     loaded = load_document(path, "eval", errors)
     if loaded is None:
@@ -88,6 +98,7 @@ def _load_one(
     errors.extend(found)
     errors.extend(check_keys(data, source, "agent", agents))
     errors.extend(check_keys(data, source, "environment", environments))
+    errors.extend(check_vault_keys(data, source, vaults))
     errors.extend(check_suite(data, source, path.parent.parent))  # beside the schema's
     if found:
         return None  # _build relies on the schema's shape
@@ -111,6 +122,7 @@ def _build(name: str, path: Path, data: dict[str, Any]) -> Suite:
         budgets=_budgets(data.get("budgets") or {}),
         statistics=Settings(**(data.get("statistics") or {})),
         prices={model: Price(**price) for model, price in (data.get("prices") or {}).items()},
+        vaults=tuple(data.get("vaults") or ()),
     )
 
 

@@ -90,6 +90,19 @@ def check_keys(
     )
 
 
+def check_vault_keys(
+    data: dict[str, Any], source: Source, known: Mapping[str, object] | None
+) -> Iterator[ManifestError]:
+    """Each key of `vaults:` names a vault manifest (the sessions use its pinned id)."""
+    if known is None:
+        return
+    listing = ", ".join(sorted(known)) or "none"
+    for index, key in enumerate(_list(data.get("vaults"))):
+        if isinstance(key, str) and key not in known:
+            message = f"no vault manifest {key!r} (vaults/{key}.yaml; known: {listing})"
+            yield source.error(("vaults", index), message)
+
+
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 

@@ -92,6 +92,7 @@ class Suite:
     budgets: Budgets = field(default_factory=Budgets)
     statistics: Settings = field(default_factory=Settings)
     prices: Mapping[str, Price] = field(default_factory=dict)
+    vaults: tuple[str, ...] = ()  # vault keys whose credentials the sessions use
 
     def message(self, case: Case) -> str:
         """The user message for one case: the prompt with its placeholders filled."""

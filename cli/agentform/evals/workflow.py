@@ -22,7 +22,7 @@ from agentform.evals.compare import Comparison, build
 from agentform.evals.gate import OnInconclusive, Policy
 from agentform.evals.judge import JudgeProgress
 from agentform.evals.results import RunResult, Subject, score_version
-from agentform.evals.runner import Progress, RunOptions, RunOutput, run_suite
+from agentform.evals.runner import Placement, Progress, RunOptions, RunOutput, run_suite
 from agentform.evals.stats import Settings
 from agentform.evals.suite_model import Budgets, Suite, canonical
 from agentform.kinds import server_spec
@@ -73,21 +73,21 @@ def evaluate(
     """Score the subjects `refs` (baseline first: `latest`, `pinned`, N or `manifest`)."""
     suite = project.suite(suite_name)
     pin = agent_pin(project, suite.agent)
-    environment = pinned_environment(project, suite)
+    place = placement(project, suite)
     with ExitStack() as stack:
         subjects: list[Subject] = []
         for ref in dict.fromkeys(refs):
             if ref == MANIFEST:
                 scratch = stack.enter_context(scratch_agent(project, remote, suite.agent))
-                subjects.append(subject(MANIFEST, scratch, environment))
+                subjects.append(subject(MANIFEST, scratch, place))
             else:
                 found = resolve(remote, pin, ref, suite.agent)
-                subjects.append(subject(f"v{found.version}", found, environment))
+                subjects.append(subject(f"v{found.version}", found, place))
         unique = list({s.name: s for s in subjects}.values())
-        return compare(remote, suite, unique, environment, options, callbacks or Callbacks())
+        return compare(remote, suite, unique, place, options, callbacks or Callbacks())
 
 
-def subject(name: str, agent: ServerObject, environment_id: str) -> Subject:
+def subject(name: str, agent: ServerObject, place: Placement) -> Subject:
     spec = server_spec("agent", agent.data)
     model = agent.data.get("model")
     model_id = model.get("id", "") if isinstance(model, dict) else str(model or "")
@@ -95,7 +95,7 @@ def subject(name: str, agent: ServerObject, environment_id: str) -> Subject:
         name=name,
         agent_id=agent.id,
         version=number(agent.version) or 1,
-        spec_digest=key(canonical(spec), environment_id),
+        spec_digest=key(canonical(spec), place.environment_id, *place.vault_ids),
         model=model_id,
     )
 
@@ -104,7 +104,7 @@ def compare(
     remote: Remote,
     suite: Suite,
     subjects: Sequence[Subject],
-    environment_id: str,
+    place: Placement,
     options: EvalOptions,
     callbacks: Callbacks,
 ) -> Comparison:
@@ -112,7 +112,7 @@ def compare(
     settings = _settings(suite, options)
     repeats = options.repeats or suite.repeats
     scope = options.scope or f"{remote.base_url}|{remote.workspace_id or ''}"
-    run = RunOptions(repeats, options.concurrency, environment_id, scope, options.rerun_failed)
+    run = RunOptions(repeats, options.concurrency, place, scope, options.rerun_failed)
     started = time.monotonic()
     with _cache(options) as cache:
         output = run_suite(remote, suite, subjects, run, cache, *_callbacks(callbacks))
@@ -224,11 +224,14 @@ def number(version: Version | None) -> int:
     return version if isinstance(version, int) else 0
 
 
-def pinned_environment(project: Project, suite: Suite) -> str:
+def placement(project: Project, suite: Suite) -> Placement:
+    """The suite's environment and vaults, as pinned (sessions use what callers use)."""
     try:
-        return project.pins.environment(suite.environment).id
+        environment = project.pins.environment(suite.environment).id
+        vaults = tuple(project.pins.vault(key).id for key in suite.vaults)
     except LookupKeyError as exc:
         raise UserError(f"{exc}; run `agentform apply` first") from None
+    return Placement(environment, vaults)
 
 
 def quiet(done: int, total: int, result: object) -> None:

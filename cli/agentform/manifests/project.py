@@ -83,8 +83,9 @@ def _load_suites(
     """The suites; their agent and environment keys are checked when the manifests loaded."""
     agents = estate.agents if estate is not None else None
     environments = estate.environments if estate is not None else None
+    vaults = estate.of_kind("vault") if estate is not None else None
     try:
-        return load_suites(root, agents, environments)
+        return load_suites(root, agents, environments, vaults)
     except ManifestErrors as exc:
         errors.extend(exc.errors)
         return {}

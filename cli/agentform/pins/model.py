@@ -16,7 +16,7 @@ change to it is a rollback.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -137,21 +137,33 @@ class Pins:
         parts = [f"{len(self.section(s))} {s.removesuffix('s').replace('_', ' ')}" for s in shown]
         return ", ".join(parts) + " pins"
 
-    def session_params(self, agent: str, environment: str | None = None) -> dict[str, Any]:
+    def session_params(
+        self, agent: str, environment: str | None = None, *, vaults: Sequence[str] = ()
+    ) -> dict[str, Any]:
         """Keyword arguments for `client.beta.sessions.create(**...)`.
 
-        `environment` may be omitted when the pins hold exactly one environment.
+        `environment` may be omitted when the pins hold exactly one environment; `vaults`
+        are vault keys, whose credentials the session may use (`vault_ids`).
         """
         pin = self.agent(agent)
-        return {
+        params: dict[str, Any] = {
             "agent": {"type": "agent", "id": pin.id, "version": pin.version},
             "environment_id": self._environment_for_session(environment).id,
         }
+        if vaults:
+            params["vault_ids"] = [self.vault(key).id for key in vaults]
+        return params
 
     def agent(self, key: str) -> Pin:
         if key not in self.agents:
             raise LookupKeyError(kind="agent", key=key, known=list(self.agents), where=self._where)
         return self.agents[key]
+
+    def vault(self, key: str) -> Pin:
+        vaults = self.section("vaults")
+        if key not in vaults:
+            raise LookupKeyError(kind="vault", key=key, known=list(vaults), where=self._where)
+        return vaults[key]
 
     def environment(self, key: str) -> Pin:
         if key not in self.environments:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any, TypeVar
 
@@ -126,8 +126,9 @@ class AsyncSessions:
         environment_id: str,
         title: str,
         metadata: Mapping[str, str],
+        vault_ids: Sequence[str] = (),
     ) -> str:
-        """A session pinned to one agent version; returns its id."""
+        """A session pinned to one agent version (with these vaults); returns its id."""
         agent = {"type": "agent", "id": agent_id, "version": version}
         lane = self.lanes[self._started % len(self.lanes)]
         self._started += 1
@@ -138,6 +139,7 @@ class AsyncSessions:
                 environment_id=environment_id,
                 title=title,
                 metadata=dict(metadata),
+                vault_ids=list(vault_ids) if vault_ids else anthropic.omit,
                 **self.scope,
             ),
             f"create a session on {agent_id} v{version}",

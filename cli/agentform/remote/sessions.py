@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from typing import Any
 
@@ -50,8 +50,9 @@ def start_session(
     title: str,
     metadata: Mapping[str, str] | None = None,
     timeout: float | None = None,
+    vault_ids: Sequence[str] = (),
 ) -> str:
-    """A session pinned to one agent version; returns its id."""
+    """A session pinned to one agent version (with these vaults); returns its id."""
     agent = {"type": "agent", "id": agent_id, "version": version}
     sessions = _client(remote, timeout).beta.sessions
     created = remote.call(
@@ -60,6 +61,7 @@ def start_session(
             environment_id=environment_id,
             title=title,
             metadata=dict(metadata or {}),
+            vault_ids=list(vault_ids) if vault_ids else anthropic.omit,
             **remote.scope,
         ),
         f"create a session on {agent_id} v{version}",
@@ -245,6 +247,7 @@ def run_once(
         version=agent["version"],
         environment_id=params["environment_id"],
         title=f"agentform run: {message[:60]}",
+        vault_ids=params.get("vault_ids", ()),
     )
     on_start(session_id)
     try:
