@@ -244,3 +244,49 @@ def test_the_docs_examples_satisfy_their_schema(kind: str) -> None:
     assert examples
     for block in examples:
         Draft202012Validator(load_schema(kind)).validate(yaml.safe_load(block))
+
+
+def test_pin_and_promote_move_the_deployments_that_run_the_agent(
+    estate: Path, responder_url: str, make_client: Any
+) -> None:
+    # `pin` (a rollback) and `promote` (an evaluated move) change pins.yaml like an apply
+    # or a revert does: the next plan moves the deployment with them.
+    client, url = make_client(responder_url), responder_url
+    applied(estate, url)
+    edit_prompt(estate, "Be brief.\n")
+    applied(estate, url)
+    assert deployment(client, estate, "nightly").agent.version == 2
+
+    assert agentform(estate, url, "pin", "triage", "1").exit_code == 0
+    change = next(c for c in plan_json(estate, url)["changes"] if c["key"] == "nightly")
+    assert change["reason"] == "agent triage v2 -> v1 (follows pins)"
+    applied(estate, url)
+    assert deployment(client, estate, "nightly").agent.version == 1
+
+    promoted = agentform(estate, url, "promote", "triage", "--to", "2")
+    assert promoted.exit_code == 0, promoted.output
+    assert pinned(estate).agents["triage"].version == 2
+    change = next(c for c in plan_json(estate, url)["changes"] if c["key"] == "nightly")
+    assert change["reason"] == "agent triage v1 -> v2 (follows pins)"
+    applied(estate, url)
+    assert deployment(client, estate, "nightly").agent.version == 2
+    assert plan_json(estate, url)["has_changes"] is False
+
+
+def test_a_budget_and_metadata_are_applied_and_then_plan_no_change(
+    estate: Path, emulator_url: str, client: Any
+) -> None:
+    set_field(estate, 'budget: {type: limit, max_list_cost: {amount: "2500", currency: USD}}')
+    set_field(estate, "metadata: {team: support}")
+    applied(estate, emulator_url)
+    found = deployment(client, estate, "nightly")
+    assert found.budget.max_list_cost.amount == "2500"
+    assert found.metadata["team"] == "support"
+    assert plan_json(estate, emulator_url)["has_changes"] is False
+    path = estate / "deployments" / "nightly.yaml"
+    path.write_text(path.read_text().replace('"2500"', '"5000"'), encoding="utf-8")
+    change = next(c for c in plan_json(estate, emulator_url)["changes"] if c["key"] == "nightly")
+    assert change["action"] == "update"
+    assert [f["path"] for f in change["fields"]] == ["budget.max_list_cost.amount"]
+    applied(estate, emulator_url)
+    assert deployment(client, estate, "nightly").budget.max_list_cost.amount == "5000"
