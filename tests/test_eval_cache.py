@@ -180,3 +180,47 @@ def test_bounded_keeps_the_limit_draws_lazily_and_cleans_up_on_stop() -> None:
     assert len(got) == 5 and len(drawn) <= 5 + 4  # never more than the limit ahead
     assert sorted(cleaned) == sorted(drawn)  # every started one finished or was cancelled
     assert running["now"] == 0
+
+
+def test_a_suite_floor_refuses_and_the_json_reports_latency_percentiles(
+    estate: Path, fresh_emulator: Any, tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n"
+        '  - when: {system_contains: CARELESS, message: b}\n    reply: \'{"team": "auth"}\'\n'
+        '  - reply: \'{"team": "billing"}\'\n    delay_ms: 120\n',
+        encoding="utf-8",
+    )
+    write(
+        estate,
+        "evals/triage.yaml",
+        """
+        agent: triage
+        environment: default
+        prompt: "{ticket}"
+        scoring: {method: json}
+        min_accuracy: {overall: 0.9, x: 1.0}
+        cases:
+          - {id: a, label: x, input: {ticket: a}, expected: {team: billing}}
+          - {id: b, label: x, input: {ticket: b}, expected: {team: billing}}
+          - {id: c, label: y, input: {ticket: c}, expected: {team: billing}}
+        """,
+    )
+    with fresh_emulator(responder=rules) as url:
+        assert agentform(estate, url, "apply", "--auto-approve").exit_code == 0
+        edit_prompt(estate, "CARELESS\n")
+        out = tmp_path / "eval.json"
+        refused = agentform(
+            estate, url, "eval", "triage", "--candidate", "manifest", "--format", "json",
+            "--out", str(out),
+        )  # fmt: skip
+        assert refused.exit_code == 3, refused.output
+        report = json.loads(out.read_text(encoding="utf-8"))
+    reasons = json.dumps(report)
+    assert "below its floor min_accuracy 90.0%" in reasons  # overall 2/3
+    assert "below its floor min_accuracy 100.0%" in reasons  # label x 1/2
+    assert len(report["subjects"]) == 2  # the pinned version and the manifest
+    for subject in report["subjects"]:
+        latency = subject["latency"]
+        assert latency["p95"] >= latency["p50"] >= 0.1  # every reply waited 120 ms
