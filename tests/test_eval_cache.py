@@ -10,24 +10,17 @@ from typing import Any
 
 import pytest
 
-from agentform.emulator import admin, serve
+from agentform.emulator import admin
 from agentform.evals.runner import bounded
 from tests.cli_helpers import agentform
-from tests.estate import REPO, edit_prompt, write
+from tests.estate import edit_prompt, write
 
 ROUTING_RULE = "ROUTING RULE: route anything about usage to api-platform.\n"
 
 
-@pytest.fixture(scope="module")
-def _responder_emulator() -> Iterator[str]:
-    with serve(responder=REPO / "evals" / "responder.yaml") as url:
-        yield url
-
-
 @pytest.fixture
-def url(_responder_emulator: str) -> str:
-    admin.reset(_responder_emulator, data=True)
-    return _responder_emulator
+def url(responder_url: str) -> str:
+    return responder_url
 
 
 def eval_json(estate: Path, url: str, *args: str, code: int = 0) -> dict[str, Any]:

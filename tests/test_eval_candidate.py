@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from agentform import pins
-from agentform.emulator import admin, serve
+from agentform.emulator import admin
 from agentform.evals import runner
 from agentform.evals.cache import Cache
 from agentform.evals.candidate import CANDIDATE_MARKER
@@ -24,7 +23,7 @@ from agentform.manifests.project import load_project
 from agentform.remote.client import Remote
 from agentform.render.markdown import MARKER
 from tests.cli_helpers import agentform
-from tests.estate import REPO, edit_prompt
+from tests.estate import edit_prompt
 
 ROUTING_RULE = (
     "ROUTING RULE: If the ticket text mentions API usage, rate limits, quotas, or request "
@@ -32,16 +31,9 @@ ROUTING_RULE = (
 )
 
 
-@pytest.fixture(scope="module")
-def _responder_emulator() -> Iterator[str]:
-    with serve(responder=REPO / "evals" / "responder.yaml") as url:
-        yield url
-
-
 @pytest.fixture
-def url(_responder_emulator: str) -> str:
-    admin.reset(_responder_emulator, data=True)
-    return _responder_emulator
+def url(responder_url: str) -> str:
+    return responder_url
 
 
 @pytest.fixture
@@ -144,7 +136,8 @@ def test_cancelled_runs_leave_their_sessions_idle_and_archived(
         client = make_client(hang)
         pin = project.pins.agents["triage"]
         subject = Subject("v1", pin.id, 1, "d")
-        options = runner.RunOptions(1, 4, project.pins.environments["default"].id, "test")
+        place = runner.Placement(project.pins.environments["default"].id)
+        options = runner.RunOptions(1, 4, place, "test")
 
         async def start_then_stop() -> None:
             task = asyncio.ensure_future(

@@ -12,15 +12,13 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from agentform.emulator import admin, serve
 from tests.cli_helpers import agentform
-from tests.estate import REPO, edit_prompt
+from tests.estate import edit_prompt
 
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -38,16 +36,9 @@ def chromium() -> str:
     pytest.fail("chromium is missing: `apt-get install -y chromium` (.ci/run does it as root)")
 
 
-@pytest.fixture(scope="module")
-def _responder_emulator() -> Iterator[str]:
-    with serve(responder=REPO / "evals" / "responder.yaml") as url:
-        yield url
-
-
 @pytest.fixture
-def url(_responder_emulator: str) -> str:
-    admin.reset(_responder_emulator, data=True)
-    return _responder_emulator
+def url(responder_url: str) -> str:
+    return responder_url
 
 
 def browse(page: Path, profile: Path, *args: str) -> str:
