@@ -70,6 +70,9 @@ class Remote:
     def __init__(self, client: anthropic.Anthropic, workspace_id: str | None = None) -> None:
         self.client = client
         self.writer = client.with_options(max_retries=0)
+        # Responses are read as plain JSON; a strict client (the test suite, --local)
+        # still has the SDK check each one, so the emulator cannot drift from the types.
+        self._strict = bool(getattr(client, "_strict_response_validation", False))
         self.workspace_id = workspace_id
         self._ws: dict[str, Any] = {"workspace_id": workspace_id} if workspace_id else {}
 
@@ -206,7 +209,7 @@ class Remote:
             item = self._call(functools.partial(getattr(resource, method), *args, **params), what)
             return item.to_dict(mode="json")
         request = functools.partial(getattr(raw, method), *args, **params)
-        return json.loads(self._call(request, what).http_response.content)
+        return self._body(self._call(request, what), what)
 
     def _pages(
         self, resource: Any, what: str, *args: Any, **params: Any
@@ -228,11 +231,16 @@ class Remote:
         cursor: dict[str, str] = {}
         while True:
             page = functools.partial(raw.list, *args, limit=PAGE_SIZE, **cursor, **params)
-            body = json.loads(self._call(page, what).http_response.content)
+            body = self._body(self._call(page, what), what)
             yield from body.get("data") or ()
             if not body.get("next_page"):
                 return
             cursor = {"page": body["next_page"]}
+
+    def _body(self, response: Any, what: str) -> Any:
+        if self._strict:
+            self._call(response.parse, what)  # raises if the response breaks the SDK's types
+        return json.loads(response.http_response.content)
 
     def _items(self, pages: Any, what: str) -> Iterator[Any]:
         iterator = iter(pages)
