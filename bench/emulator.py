@@ -3,7 +3,7 @@
     .venv/bin/python bench/emulator.py [--agents 1000] [--seconds 3] [--threads 8] [--in-process]
 
 The emulator runs in its own process (as `agentform emulator` does), or with
-`--in-process` in a thread of this one (as `--local` does, sharing the GIL with the
+`--in-process` in a thread of this one (as tests do, sharing the GIL with the
 client), seeded with `--agents` agents. Each scenario runs for `--seconds`, once
 with one client thread and once with `--threads`, through two clients:
 - raw HTTP (httpx2, keep-alive): what the server itself sustains;
@@ -11,7 +11,8 @@ with one client thread and once with `--threads`, through two clients:
   (for list pages the client's own parsing of 100 agents dominates).
 Targets: >= 500 req/s for list and retrieve on a 2-core machine (raw HTTP, the
 --threads run); exits 1 when one is missed. Also prints how long `serve()` takes to
-accept connections in a fresh process (what every `--local` command pays).
+accept connections in a fresh process (`--local` starts it in a child process while
+the command imports the SDK, so the two overlap).
 """
 
 from __future__ import annotations

@@ -20,6 +20,10 @@ class UserError(AgentformError):
     """Something a person can fix: the message says what and how. Exit 1, no traceback."""
 
 
+class EmulatorStartError(UserError):
+    """The emulator could not start (the port is taken, the database unreadable, ...)."""
+
+
 class ManifestError(UserError):
     """One problem in one file, located as precisely as the source allows."""
 

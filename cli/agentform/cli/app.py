@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -61,18 +62,28 @@ class App:
         (commands that only read and write agents never depend on that file).
         Missing credentials are reported before the SDK is imported.
         """
+        return self._remote(workspace_id or self.workspace_id, sessions)
+
+    @contextmanager
+    def _remote(self, workspace_id: str | None, sessions: bool) -> Iterator[Remote]:
         from agentform.remote.credentials import require_credentials
 
         if not self.local:
             require_credentials()
-        from agentform.remote.client import connect
+            from agentform.remote.client import connect
 
-        local_dir = self.state_dir if self.local else None
-        return connect(
-            local_dir=local_dir,
-            workspace_id=workspace_id or self.workspace_id,
-            responder=self.responder_file if sessions else None,
-        )
+            with connect(workspace_id=workspace_id) as remote:
+                yield remote
+            return
+        from agentform.emulator.beside import Beside
+
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        responder = self.responder_file if sessions else None
+        with closing(Beside.start(self.state_dir / "emulator.db", responder)) as beside:
+            from agentform.remote.client import connect  # overlaps the emulator's start
+
+            with connect(workspace_id=workspace_id, local_url=beside.url()) as remote:
+                yield remote
 
     @property
     def responder_file(self) -> Path | None:

@@ -18,14 +18,10 @@ from agentform.emulator.config import (
     EmulatorConfig,
 )
 from agentform.emulator.state import Emulator, open_emulator
-from agentform.errors import UserError
+from agentform.errors import EmulatorStartError
 
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 5.0
-
-
-class EmulatorStartError(UserError):
-    """The emulator could not start (e.g. the port is taken)."""
 
 
 class _QuietDrops(logging.Filter):

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, TypeVar
 
 import anthropic
@@ -315,28 +314,16 @@ def retry_after(headers: Any) -> float | None:
 
 
 @contextmanager
-def connect(
-    *,
-    local_dir: Path | None = None,
-    workspace_id: str | None = None,
-    responder: Path | None = None,
-) -> Iterator[Remote]:
-    """A Remote for the real API (credentials the SDK's way), or for the embedded emulator.
-
-    `responder` is the emulator's rules file scripting session replies (local only).
-    """
-    if local_dir is None:
+def connect(*, workspace_id: str | None = None, local_url: str | None = None) -> Iterator[Remote]:
+    """A Remote for the real API (credentials the SDK's way), or for the emulator serving
+    at `local_url` (`--local`: agentform.emulator.beside), checked strictly."""
+    if local_url is None:
         yield Remote(_real_client(), workspace_id)
         return
-    from agentform.emulator import serve
-
-    local_dir.mkdir(parents=True, exist_ok=True)
-    database = local_dir / "emulator.db"
-    with serve(db_path=database, responder=responder, wait_for_stop=False) as base_url:
-        client = anthropic.Anthropic(
-            base_url=base_url, api_key="local", timeout=TIMEOUT, _strict_response_validation=True
-        )
-        yield Remote(client, workspace_id)
+    client = anthropic.Anthropic(
+        base_url=local_url, api_key="local", timeout=TIMEOUT, _strict_response_validation=True
+    )
+    yield Remote(client, workspace_id)
 
 
 def _real_client() -> anthropic.Anthropic:
