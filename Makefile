@@ -51,6 +51,7 @@ bench: sync
 	$(BIN)/python bench/apply_scale.py
 	$(BIN)/python bench/eval_concurrency.py
 	$(BIN)/python bench/eval_scale.py
+	$(BIN)/python bench/command_costs.py
 
 # Report (never fail) when the newest anthropic SDK on the registry would change schemas/.
 sdk-drift: $(UV)

@@ -100,3 +100,17 @@ def test_eval_scale_is_bound_by_round_trips_and_flat_in_memory() -> None:
     timing = result["figures"]["timing"]
     assert timing["sessions"] == 80
     assert timing["round_trips"] == 4 * 80 + 2  # and the two versions looked up once each
+
+
+def test_command_costs_measures_each_command_and_plan_on_a_typo_skips_the_sdk() -> None:
+    # Time targets are CPU-decided (loose here, held at full scale by the script); what a
+    # tiny scale still proves exactly: plan on a typo never imports the SDK.
+    result = bench(
+        "command_costs.py", "--agents", "30", "--environments", "3", "--check-agents", "10",
+        "--repeats", "1", "--target", "validate_seconds=100", "--target", "pins_load_seconds=100",
+        "--target", "pins_check_offline_seconds=100", "--target", "local_overhead_seconds=100",
+    )  # fmt: skip
+    figures = result["figures"]
+    assert figures["typo_sdk_imports"] == 0
+    assert figures["local_plan_seconds"] > 0 and figures["running_plan_seconds"] > 0
+    assert result["targets"]["typo_sdk_imports"]["target"] == "== 0"
