@@ -79,3 +79,12 @@ def test_forget_keeps_a_prompt_file_another_manifest_uses(estate: Path, emulator
     assert agentform(estate, emulator_url, "forget", "twin").exit_code == 0
     assert (estate / "agents" / "triage.prompt.md").exists()
     assert not (estate / "agents" / "twin.yaml").exists()
+
+
+def test_forget_asks_which_kind_when_a_key_names_two(estate: Path, emulator_url: str) -> None:
+    (estate / "agents" / "default.yaml").write_text(
+        "name: Default\nmodel: claude-haiku-4-5\nsystem: Hello.\n", encoding="utf-8"
+    )
+    result = agentform(estate, emulator_url, "forget", "default")
+    assert result.exit_code == 1
+    assert "default is both an agent and an environment: pass --kind" in result.output

@@ -9,6 +9,7 @@ so adding a kind is its module plus one row here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -52,3 +53,8 @@ CATALOG: tuple[Entry, ...] = (
 NAMES: tuple[str, ...] = tuple(e.name for e in CATALOG)
 MARKED: tuple[str, ...] = tuple(e.name for e in CATALOG if e.marked)
 VERSIONED_NAMES: tuple[str, ...] = tuple(e.name for e in CATALOG if e.versioned)
+
+
+def each_with_article(names: Iterable[str]) -> str:
+    """`an agent and an environment`: kinds with their articles, for messages."""
+    return " and ".join(f"{'an' if name[0] in 'aeiou' else 'a'} {name}" for name in names)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agentform.apply.writes import RetryPolicy, update
+from agentform.catalog import each_with_article
 from agentform.errors import LookupKeyError, UserError
 from agentform.kinds import KINDS, Kind, kind
 from agentform.manifests import graph
@@ -49,8 +50,8 @@ def _kind_of(project: Project, key: str, kind_name: str | None) -> Kind:
         return kind(kind_name)
     found = [k for k in KINDS if _known_locally(project, k, key)]
     if len(found) > 1:
-        names = " and ".join(k.name for k in found)
-        raise UserError(f"{key} is both an {names}: pass --kind")
+        names = each_with_article(k.name for k in found)
+        raise UserError(f"{key} is both {names}: pass --kind")
     return found[0] if found else kind("agent")
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from agentform.apply.writes import RetryPolicy, update
+from agentform.catalog import each_with_article
 from agentform.errors import LookupKeyError, UserError
 from agentform.kinds import KINDS, Kind, kind
 from agentform.manifests import graph
@@ -138,7 +139,7 @@ def _kind_of(project: Project, key: str, new: str) -> Kind:
     if not found:
         found = [k for k in KINDS if new in project.estate.of_kind(k.name)][:1]
     if len(found) > 1:
-        names = " and ".join(f"{'an' if k.name[0] in 'aeiou' else 'a'} {k.name}" for k in found)
+        names = each_with_article(k.name for k in found)
         raise UserError(
             f"{key} is both {names}: say which, as {found[0].name}/{key} or with --kind"
         )

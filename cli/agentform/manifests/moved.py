@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agentform.catalog import each_with_article
 from agentform.errors import ManifestError
 from agentform.kinds import BY_NAME
 from agentform.manifests.schemas import KEY_PATTERN
@@ -141,7 +142,7 @@ def _kind_of(key: str, manifests: Manifests) -> str | None:
 
 def _no_kind(key: str, owners: list[str]) -> str:
     if owners:
-        both = " and ".join(f"{'an' if k[0] in 'aeiou' else 'a'} {k}" for k in owners)
+        both = each_with_article(owners)
         return f"{key} is both {both} manifest: write KIND/{key} (e.g. {owners[0]}/{key})"
     return f"no manifest has the key {key!r}: rename the file first, then say where it came from"
 
