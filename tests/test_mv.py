@@ -148,8 +148,11 @@ def test_mv_rewrites_an_eval_suite_and_a_moved_yaml_target(
     assert (estate / "moved.yaml").read_text() == (
         "- from: agent/helpdesk\n  to: 'agent/support-triage'\n"
     )
-    # The prompt file keeps its name: system_file still names it.
-    assert (estate / "agents/triage.prompt.md").exists()
+    # The prompt file named after the key moves with it, and system_file says so.
+    assert not (estate / "agents/triage.prompt.md").exists()
+    assert (estate / "agents/support-triage.prompt.md").exists()
+    manifest = (estate / "agents/support-triage.yaml").read_text(encoding="utf-8")
+    assert "system_file: support-triage.prompt.md\n" in manifest
     assert pins.load(estate / "pins.yaml").agents["support-triage"] == triage
     assert client.beta.agents.retrieve(triage.id).metadata["agentform.key"] == "support-triage"
     assert_no_changes(estate, emulator_url)
@@ -313,3 +316,16 @@ def test_mv_knows_every_kind() -> None:
     from agentform.kinds import KINDS
 
     assert choices == [k.name for k in KINDS]
+
+
+def test_mv_leaves_a_prompt_file_another_manifest_uses(estate: Path, emulator_url: str) -> None:
+    write(estate, "agents/escalation.yaml", "name: Escalation\nmodel: claude-haiku-4-5\n"
+          "system_file: triage.prompt.md\n")  # fmt: skip
+    apply(estate, emulator_url)
+    output = mv(estate, emulator_url, "triage", "support", "--dry-run")
+    assert "prompt.md" not in output  # not renamed: escalation still reads it
+    mv(estate, emulator_url, "triage", "support")
+    assert (estate / "agents/triage.prompt.md").exists()
+    manifest = (estate / "agents/support.yaml").read_text(encoding="utf-8")
+    assert "system_file: triage.prompt.md\n" in manifest
+    assert_no_changes(estate, emulator_url)

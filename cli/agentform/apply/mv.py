@@ -20,15 +20,17 @@ finds all this and writes nothing (`mv --dry-run` shows it); `run_move` does it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from agentform.apply.writes import RetryPolicy, update
 from agentform.catalog import each_with_article
 from agentform.errors import LookupKeyError, UserError
 from agentform.kinds import KINDS, Kind, kind
 from agentform.manifests import graph
+from agentform.manifests.estate import Manifest
 from agentform.manifests.moved import address_problem, moved_path, parse_address
 from agentform.manifests.project import Project
 from agentform.manifests.rewrite import names_key, replace_key
@@ -82,6 +84,10 @@ def plan_move(
         raise UserError(f"{project.pins_path} pins both {of.name} {old_key} and {new_key}")
     paths = _paths(of, manifest.path if manifest else None, old_key, new_key)
     edits = tuple(_edits(project, of, old_key))
+    if manifest is not None:
+        own = _own_files(project, manifest, old_key, paths)
+        paths += _paths_for(own, old_key, new_key)
+        edits += tuple(_naming(manifest.path, own))
     _check_edits(edits, old_key)
     return Rename(of.name, old_key, new_key, tuple(objects), pin, paths, edits)
 
@@ -186,11 +192,55 @@ def _objects(
 def _paths(of: Kind, manifest: Path | None, old: str, new: str) -> tuple[tuple[Path, Path], ...]:
     if manifest is None:
         return ()
-    pairs = tuple((p, p.with_name(new + p.name[len(old) :])) for p in of.key_paths(manifest))
+    return _paths_for(of.key_paths(manifest), old, new)
+
+
+def _paths_for(paths: Iterable[Path], old: str, new: str) -> tuple[tuple[Path, Path], ...]:
+    pairs = tuple((p, p.with_name(new + p.name[len(old) :])) for p in paths)
     for _, target in pairs:
         if target.exists():
             raise UserError(f"{target} already exists; move it away or pick another key")
     return pairs
+
+
+def _own_files(
+    project: Project, manifest: Manifest, old: str, moving: tuple[tuple[Path, Path], ...]
+) -> tuple[Path, ...]:
+    """Files the manifest pulls in that are named after its key, beside it
+    (`agents/triage.prompt.md`), and used by no other manifest: they are renamed with it.
+    Files inside a directory that is renamed anyway (a skill's) are not."""
+    directory = manifest.path.parent.resolve()
+    renamed = [source.resolve() for source, _ in moving]
+    shared = {f for m in project.estate if m is not manifest for f in m.files}
+    return tuple(
+        f
+        for f in manifest.files
+        if f.parent == directory
+        and f.name.startswith(f"{old}.")
+        and f not in shared
+        and not any(d == f or d in f.parents for d in renamed)
+    )
+
+
+def _naming(manifest: Path, files: tuple[Path, ...]) -> Iterator[Edit]:
+    """The manifest's fields that name one of `files` (`system_file: triage.prompt.md`)."""
+    if not files:
+        return
+    data, source = load_yaml(manifest)
+    for at, value in _strings(data, ()):
+        if (manifest.parent / value).resolve() in files:
+            yield _edit(source, at)
+
+
+def _strings(data: Any, at: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(data, str):
+        yield at, data
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            yield from _strings(value, (*at, name))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*at, index))
 
 
 def _edits(project: Project, of: Kind, old: str) -> Iterator[Edit]:

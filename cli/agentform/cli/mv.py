@@ -34,7 +34,9 @@ def mv(app: App, old: str, new: str, kind_name: str | None, dry_run: bool) -> No
 
     The server object keeps its id and its version history, and callers keep
     the version they run. Renamed: the manifest file (a skill's or memory
-    store's directory too), every reference to the key in other manifests
+    store's directory too; a file it pulls in that is named after the key and
+    used by no other manifest, such as OLD.prompt.md, with the field naming
+    it), every reference to the key in other manifests
     ({agent: OLD} in a roster, {skill: OLD}, a deployment's agent:, an eval
     suite's agent:, a moved.yaml to:), its pin in pins.yaml (same id, version
     and digest), and the server marker agentform.key. An agent's metadata is
