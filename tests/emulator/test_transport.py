@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import anthropic
@@ -84,3 +85,31 @@ def test_unknown_routes_and_bad_bodies(emulator_url: str) -> None:
     assert bad.status_code == 400 and "JSON" in bad.json()["error"]["message"]
     array = httpx2.post(emulator_url + "/v1/agents", json=[1], headers=headers, timeout=5)
     assert array.status_code == 400 and "object" in array.json()["error"]["message"]
+
+
+def test_a_client_killed_mid_body_is_not_an_emulator_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A killed client (chaos runs, a killed --local command) leaves a body half sent: no
+    traceback on the emulator's stderr, and it keeps serving."""
+    import socket
+    import time
+
+    from agentform.emulator import admin, serve
+
+    head = (
+        "POST /v1/agents?beta=true HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\n"
+        "anthropic-beta: managed-agents-2026-04-01\r\ncontent-type: application/json\r\n"
+        "content-length: 500\r\n\r\n"
+    )
+    with caplog.at_level(logging.ERROR), serve() as url:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(head.encode() + b'{"name": "half')
+            deadline = time.monotonic() + 30
+            while "POST /v1/agents" not in admin.counters(url) and time.monotonic() < deadline:
+                time.sleep(0.01)  # the emulator is reading the body
+        time.sleep(0.2)  # the disconnect reaches the handler
+        assert admin.counters(url).get("POST /v1/agents") == 1  # the request did arrive
+        assert get(url, "/v1/agents?beta=true", {**BETA, "x-api-key": "k"}).status_code == 200
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from agentform.emulator import admin_api, api, files_api, kind_admin, kind_api, messages_api
 from agentform.emulator.errors import ApiError
@@ -38,6 +39,7 @@ def create_app(em: Emulator) -> FastAPI:
     app.include_router(kind_admin.router())
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(ClientDisconnect, _client_gone)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(ApiMiddleware, emulator=em, route_key=route_keys(ALL_ROUTES))
     return app
@@ -88,6 +90,12 @@ def allowed_methods(path: str) -> list[str]:
         if re.match("^" + re.sub(r"{\w+}", "[^/]+", template) + "$", path)
     }
     return sorted(methods)
+
+
+async def _client_gone(request: Request, exc: ClientDisconnect) -> Response:
+    """The client went away while sending its body (killed mid-request): no one reads a
+    reply, and it is not the emulator's error to log. 499, as nginx names it."""
+    return Response(status_code=499)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
