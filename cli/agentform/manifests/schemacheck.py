@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,8 @@ def load_document(
 
 
 def schema_errors(data: Any, kind: str, source: Source) -> list[ManifestError]:
+    if _passes_compiled_check(data, kind):
+        return []
     validator = _validator(kind)
     found = []
     root: dict[str, Any] = load_schema(kind)
@@ -71,6 +74,24 @@ def schema_errors(data: Any, kind: str, source: Source) -> list[ManifestError]:
         for at, message in _explain(error, root):
             found.append(source.error(at, message))
     return found
+
+
+def _passes_compiled_check(data: Any, kind: str) -> bool:
+    """The schema compiled to Python (agentform._validators): ~20x faster than jsonschema,
+    and valid there implies valid here. Invalid, or anything unexpected, is left to
+    jsonschema, which explains each error."""
+    try:
+        _compiled_check(kind)(data)
+    except Exception:
+        return False
+    return True
+
+
+@cache
+def _compiled_check(kind: str) -> Callable[[Any], object]:
+    module = import_module(f"agentform._validators.{kind}")
+    check: Callable[[Any], object] = module.validate
+    return check
 
 
 @cache
