@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from agentform.errors import ManifestError
-from agentform.manifests.yamlsrc import Position, load_yaml
+from agentform.manifests.yamlsrc import Position, load_yaml, read_text
 
 REPO = Path(__file__).resolve().parent.parent
 FILE = Path("m.yaml")
@@ -115,3 +115,22 @@ def test_every_yaml_file_in_the_repository_loads_as_pyyaml_loads_it() -> None:
 
 def _hidden(path: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(REPO).parts)
+
+
+@pytest.mark.parametrize(
+    "raw", [b"a: 1\r\nb: x\r\n", b"a: 1\rb: x\r", b"a: 1\nb: x\n", b"\xef\xbb\xbfa: 1\r\n"]
+)
+def test_files_are_read_as_path_read_text_reads_them(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_bytes(raw)
+    assert read_text(path) == path.read_text(encoding="utf-8")
+
+
+def test_unreadable_files_are_manifest_errors(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ManifestError, match="not UTF-8 text \\(invalid byte at offset 9\\)"):
+        read_text(tmp_path / "bad.yaml")
+    with pytest.raises(ManifestError, match="cannot read: No such file or directory"):
+        read_text(tmp_path / "gone.yaml")
+    with pytest.raises(ManifestError, match="cannot read: Is a directory"):
+        read_text(tmp_path)
