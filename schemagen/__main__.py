@@ -1,5 +1,7 @@
 """Regenerate schemas/*.schema.json from the installed SDK: `python -m schemagen` (`make schemas`).
 
+It also compiles each schema into agentform/_validators/<kind>.py (see schemagen.fastcheck).
+
 `--check` writes nothing: it prints a unified diff of what would change and exits 1
 when a schema would change (`make sdk-drift` runs it on the newest SDK as a report).
 """
@@ -14,8 +16,11 @@ from pathlib import Path
 import anthropic
 
 from schemagen import build_schemas, render, write_schemas
+from schemagen.fastcheck import write_checks
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+REPO = Path(__file__).resolve().parent.parent
+SCHEMAS = REPO / "schemas"
+CHECKS = REPO / "cli" / "agentform" / "_validators"
 
 
 def check() -> int:
@@ -48,6 +53,7 @@ def main() -> int:
     if parser.parse_args().check:
         return check()
     written = write_schemas(SCHEMAS)
+    written += write_checks(SCHEMAS, CHECKS)  # from the schemas just written
     for path in written:
         print(f"wrote {path}")
     if not written:

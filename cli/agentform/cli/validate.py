@@ -68,19 +68,20 @@ def validate(ctx: click.Context, strict: bool, fmt: str) -> None:
 
 
 def _report_ok(app: App, result: Validation) -> None:
+    """One line per file, written at once (5,000 echoes cost more than the lines)."""
     assert result.project is not None
     ok = app.paint("ok ", "green")
-    for manifest in result.project.estate:
-        click.echo(f"{ok} {manifest.kind:<11} {manifest.key:<20} {manifest.path}")
+    lines = [f"{ok} {m.kind:<11} {m.key:<20} {m.path}" for m in result.project.estate]
     for suite in result.project.suites.values():
         cases = f"{len(suite.cases)} case{'s' if len(suite.cases) != 1 else ''}"
-        click.echo(f"{ok} {'eval':<11} {suite.name:<20} {suite.path} ({cases})")
+        lines.append(f"{ok} {'eval':<11} {suite.name:<20} {suite.path} ({cases})")
     if result.responder is not None:
         rules = f"{result.responder_rules} rule{'s' if result.responder_rules != 1 else ''}"
-        click.echo(f"{ok} {'responder':<11} {'':<20} {result.responder} ({rules})")
+        lines.append(f"{ok} {'responder':<11} {'':<20} {result.responder} ({rules})")
     pins = result.project.pins
     state = ok if app.pins_path.exists() else app.paint("new", "cyan")
-    click.echo(f"{state} {'pins':<11} {'':<20} {app.pins_path} ({pins.describe()})")
+    lines.append(f"{state} {'pins':<11} {'':<20} {app.pins_path} ({pins.describe()})")
+    click.echo("\n".join(lines))
 
 
 COMMANDS = [validate]

@@ -4,14 +4,19 @@ jsonschema reports a bad tool as "not valid under any of the given schemas". Peo
 want "tools[2].description: required field is missing", so unions are resolved the way
 the API does it: by the `type` discriminator (or the value's JSON type), and the errors
 of the one branch that applies are explained instead.
+
+jsonschema is slow (~60 µs a manifest), so a document first meets its schema compiled to
+Python at build time (agentform._validators, see schemagen/fastcheck.py; ~3 µs), and only
+one that fails it is checked, and explained, by jsonschema.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +69,8 @@ def load_document(
 
 
 def schema_errors(data: Any, kind: str, source: Source) -> list[ManifestError]:
+    if _passes_compiled_check(data, kind):
+        return []
     validator = _validator(kind)
     found = []
     root: dict[str, Any] = load_schema(kind)
@@ -71,6 +78,24 @@ def schema_errors(data: Any, kind: str, source: Source) -> list[ManifestError]:
         for at, message in _explain(error, root):
             found.append(source.error(at, message))
     return found
+
+
+def _passes_compiled_check(data: Any, kind: str) -> bool:
+    """The schema compiled to Python (agentform._validators): ~20x faster than jsonschema,
+    and valid there implies valid here. Invalid, or anything unexpected, is left to
+    jsonschema, which explains each error."""
+    try:
+        _compiled_check(kind)(data)
+    except Exception:
+        return False
+    return True
+
+
+@cache
+def _compiled_check(kind: str) -> Callable[[Any], object]:
+    module = import_module(f"agentform._validators.{kind}")
+    check: Callable[[Any], object] = module.validate
+    return check
 
 
 @cache
