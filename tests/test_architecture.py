@@ -171,15 +171,19 @@ def test_a_helper_module_of_one_kind_is_imported_by_that_kind_only() -> None:
         assert all(m.startswith(f"kinds/{name}") for m in importers), importers
 
 
+def _cases(entry: Entry) -> list[tuple[str, str | None]]:
+    camel = entry.label.title().replace(" ", "")
+    return [
+        (f'if kind == "{entry.name}":\n    pass\n', entry.name),
+        (f"x = obj.{entry.name}_id\n", entry.name),
+        (f'prefix = "{entry.id_prefix}"\n', entry.name),
+        (f"class {camel}Thing:\n    pass\n", entry.name),
+        (f'def f():\n    """A {entry.label}, in a docstring."""\n    # {entry.plural} too\n', None),
+    ]
+
+
 @pytest.mark.parametrize(
-    ("source", "kind"),
-    [
-        ('if kind == "skill":\n    pass\n', "skill"),
-        ("x = obj.memory_store_id\n", "memory_store"),
-        ('prefix = "vlt_"\n', "vault"),
-        ("class MemoryStoreThing:\n    pass\n", "memory_store"),
-        ('def f():\n    """A skill, in a docstring: allowed."""\n    # vaults too\n', None),
-    ],
+    ("source", "kind"), [case for e in CATALOG if e.name not in CORE for case in _cases(e)]
 )
 def test_the_scan_sees_code_and_not_prose(source: str, kind: str | None) -> None:
     assert [name for name, _, _ in kind_names(source)] == ([kind] if kind else [])
