@@ -31,3 +31,19 @@ def plan_json(root: Path, url: str, *args: str) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
     return data
+
+
+def assert_no_changes(estate: Path, url: str) -> dict[str, Any]:
+    plan = plan_json(estate, url)
+    assert not plan["has_changes"], plan["changes"]
+    return plan
+
+
+def actions(plan: dict[str, Any]) -> dict[tuple[str, str], str]:
+    return {(c["kind"], c["key"]): c["action"] for c in plan["changes"]}
+
+
+def apply(estate: Path, url: str) -> str:
+    result = agentform(estate, url, "apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    return result.output

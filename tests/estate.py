@@ -8,6 +8,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_DIRS = ("agents", "environments", "evals")
+MULTIAGENT = REPO / "examples" / "multiagent"
 
 
 def write(root: Path, relative: str, text: str) -> Path:
@@ -23,6 +24,11 @@ def copy_example(root: Path) -> Path:
         shutil.copytree(REPO / name, root / name)
     shutil.copy2(REPO / "pins.yaml", root / "pins.yaml")
     return root
+
+
+def multiagent(tmp_path: Path) -> Path:
+    """A copy of the multi-agent example estate (a coordinator, two sub-agents, a skill)."""
+    return Path(shutil.copytree(MULTIAGENT, tmp_path / "estate"))
 
 
 def edit_prompt(estate: Path, line: str) -> None:

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from agentform import pins
+from agentform.catalog import NAMES
 from agentform.emulator import admin
-from tests.cli_helpers import agentform, plan_json
-from tests.estate import write
-from tests.test_skills import actions, apply, assert_no_changes, multiagent
+from tests.cli_helpers import actions, agentform, apply, assert_no_changes, plan_json
+from tests.estate import multiagent, write
 
 MOVED = "# Renamed in this pull request.\n- from: agent/researcher\n  to: agent/fact-finder\n"
 
@@ -128,7 +128,7 @@ def test_a_saved_plan_with_a_move_applies(tmp_path: Path, emulator_url: str) -> 
         ("- from: agent/researcher\n", "1:3: [0]: expected {from: KIND/KEY, to: KIND/KEY}"),
         (
             "- from: robot/researcher\n  to: agent/writer\n",
-            "1:3: [0].from: unknown kind 'robot' (one of agent, environment, skill, ",
+            f"1:3: [0].from: unknown kind 'robot' (one of {', '.join(NAMES)})",
         ),
         (
             "- from: agent/Old\n  to: agent/writer\n",
@@ -144,7 +144,7 @@ def test_a_saved_plan_with_a_move_applies(tmp_path: Path, emulator_url: str) -> 
             "one manifest",
         ),
         (
-            "- from: agent/ghost\n  to: skill/writer\n",
+            "- from: agent/ghost\n  to: environment/writer\n",
             "2:3: [0].to: a move keeps its kind (agent here)",
         ),
         (

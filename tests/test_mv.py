@@ -12,9 +12,8 @@ from typing import Any
 
 from agentform import pins
 from agentform.emulator import admin
-from tests.cli_helpers import agentform, plan_json
-from tests.estate import write
-from tests.test_skills import actions, apply, assert_no_changes, multiagent
+from tests.cli_helpers import actions, agentform, apply, assert_no_changes, plan_json
+from tests.estate import multiagent, write
 
 
 def versions(client: Any, agent_id: str) -> list[tuple[int, dict[str, Any]]]:
@@ -86,27 +85,6 @@ def test_mv_keeps_the_server_id_and_history(tmp_path: Path, emulator_url: str, c
     apply(estate, emulator_url)
     moved = pins.load(estate / "pins.yaml").agents["fact-finder"]
     assert moved.id == researcher.id and moved.version == len(history) + 2  # history goes on
-    assert_no_changes(estate, emulator_url)
-
-
-def test_mv_a_skill_renames_its_directory_and_who_uses_it(
-    tmp_path: Path, emulator_url: str
-) -> None:
-    estate = multiagent(tmp_path)
-    apply(estate, emulator_url)
-    skill = pins.load(estate / "pins.yaml").get("skills", "ticket-lookup")
-    admin.reset(emulator_url)  # count what mv sends
-
-    output = mv(estate, emulator_url, "skill/ticket-lookup", "lookup")
-    assert "skills.ticket-lookup -> skills.lookup" in output
-    assert (estate / "skills/lookup/SKILL.md").exists()
-    assert (estate / "skills/lookup/scripts/lookup.py").exists()
-    assert not (estate / "skills/ticket-lookup").exists()
-    researcher = (estate / "agents/researcher.yaml").read_text(encoding="utf-8")
-    assert "  - skill: lookup\n" in researcher
-    assert pins.load(estate / "pins.yaml").get("skills", "lookup") == skill
-    writes = {route for route in admin.counters(emulator_url) if not route.startswith("GET")}
-    assert writes == set()  # a skill has no marker: nothing to write on the server
     assert_no_changes(estate, emulator_url)
 
 
@@ -236,7 +214,9 @@ def test_mv_refuses_with_a_clear_message_and_changes_nothing(
             "default is both an agent and an environment: say which, as agent/default or "
             "with --kind"
         ),
-        ("agent/writer", "skill/replier"): "a resource keeps its kind when renamed (agent, skill)",
+        ("agent/writer", "environment/replier"): (
+            "a resource keeps its kind when renamed (agent, environment)"
+        ),
         ("writer", "writer"): "agent writer already has that key",
     }
     for (old, new), message in cases.items():

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from agentform import pins
+from agentform.catalog import CATALOG
 from agentform.errors import PinsError
 from agentform.pins.model import Pending, Pin, Pins
 from agentform.pins.scan import scan
@@ -32,7 +33,11 @@ def _estate_pins() -> Pins:
                 "0-1": Pin("agent_011GHI", 1, DIGEST),
             },
             "environments": {"default": Pin("env_011XYZ"), "null": Pin("env_011QQQ")},
-            "skills": {"lookup": Pin("skill_011S", "skillver_011V", DIGEST)},
+            **{  # a kind whose versions are ids, not numbers
+                e.plural: {"lookup": Pin(f"{e.id_prefix}011S", f"{e.version_prefix}011V", DIGEST)}
+                for e in CATALOG
+                if e.version_prefix
+            },
         },
         workspace_id="wrkspc_011W",
         pending={"agents": {"triage": Pending(4, DIGEST)}},

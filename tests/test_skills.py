@@ -8,7 +8,6 @@ use it; reverting pins.yaml rolls them all back, and the next apply keeps it.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,31 +21,10 @@ from agentform.pins.model import Pending
 from agentform.pins.store import PinChange, PinStore
 from agentform.remote.client import Remote
 from agentform.workflow import make_plan, run_apply
-from tests.cli_helpers import agentform, plan_json
-from tests.estate import REPO, write
+from tests.cli_helpers import actions, agentform, apply, assert_no_changes, plan_json
+from tests.estate import multiagent, write
 
-EXAMPLE = REPO / "examples" / "multiagent"
 SKILL_MD = Path("skills") / "ticket-lookup" / "SKILL.md"
-
-
-def multiagent(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(EXAMPLE, tmp_path / "estate"))
-
-
-def assert_no_changes(estate: Path, url: str) -> dict[str, Any]:
-    plan = plan_json(estate, url)
-    assert not plan["has_changes"], plan["changes"]
-    return plan
-
-
-def actions(plan: dict[str, Any]) -> dict[tuple[str, str], str]:
-    return {(c["kind"], c["key"]): c["action"] for c in plan["changes"]}
-
-
-def apply(estate: Path, url: str) -> str:
-    result = agentform(estate, url, "apply", "--auto-approve")
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def test_the_multiagent_story(tmp_path: Path, emulator_url: str, client: Any) -> None:
@@ -270,3 +248,26 @@ def test_a_version_made_since_the_plan_stops_the_upload(
     assert outcome.status == "failed"
     assert "changed on the server since the plan" in outcome.message
     assert admin.counters(emulator_url)["POST /v1/skills/{skill_id}/versions"] == 1  # theirs
+
+
+def test_mv_a_skill_renames_its_directory_and_who_uses_it(
+    tmp_path: Path, emulator_url: str
+) -> None:
+    estate = multiagent(tmp_path)
+    apply(estate, emulator_url)
+    skill = pins.load(estate / "pins.yaml").get("skills", "ticket-lookup")
+    admin.reset(emulator_url)  # count what mv sends
+
+    moved = agentform(estate, emulator_url, "mv", "skill/ticket-lookup", "lookup")
+    assert moved.exit_code == 0, moved.output
+    output = moved.output
+    assert "skills.ticket-lookup -> skills.lookup" in output
+    assert (estate / "skills/lookup/SKILL.md").exists()
+    assert (estate / "skills/lookup/scripts/lookup.py").exists()
+    assert not (estate / "skills/ticket-lookup").exists()
+    researcher = (estate / "agents/researcher.yaml").read_text(encoding="utf-8")
+    assert "  - skill: lookup\n" in researcher
+    assert pins.load(estate / "pins.yaml").get("skills", "lookup") == skill
+    writes = {route for route in admin.counters(emulator_url) if not route.startswith("GET")}
+    assert writes == set()  # a skill has no marker: nothing to write on the server
+    assert_no_changes(estate, emulator_url)

@@ -8,8 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from agentform.cli import main
-from tests.estate import write
-from tests.test_skills import multiagent
+from tests.estate import multiagent, write
 
 
 def validate(estate: Path, *args: str) -> Result:

@@ -1,5 +1,7 @@
-"""`agentform import`: adopt existing agents, environments, deployments, vaults and
-memory stores."""
+"""`agentform import`: adopt existing objects of any kind, one subcommand per kind.
+
+The subcommands, their help and the usage error follow the catalog (`agentform.catalog`):
+a kind that can be imported needs nothing here."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from agentform.catalog import CATALOG, Entry
 from agentform.cli.app import App
 from agentform.cli.progress import Progress
 from agentform.errors import UserError
@@ -19,14 +22,30 @@ if TYPE_CHECKING:
     from agentform.remote.client import Remote
     from agentform.remote.state import ServerObject
 
-CONSENT = (
-    "Importing marks each object with agentform.key so agentform manages it from now on; "
-    "for an agent that makes a new version with identical content (a skill has no "
-    "metadata: its pin alone marks it)."
-)
+
+def consent(kinds: set[str]) -> str:
+    """What importing does to the objects, with a note for each kind imported that has one."""
+    notes = "; ".join(e.import_note for e in CATALOG if e.name in kinds and e.import_note)
+    return "Importing marks each object with agentform.key so agentform manages it from now on" + (
+        f"; {notes}." if notes else "."
+    )
 
 
-@click.group(name="import", invoke_without_command=True)
+def _help() -> str:
+    examples = "\n".join(f"  {e.import_example()}" for e in CATALOG)
+    return f"""Write manifests and pins for objects that already exist on the server.
+
+Long prompts go to <key>.prompt.md. Existing manifests are never
+overwritten (exit 1). After an import, `plan` shows no changes for it.
+
+\b
+Example:
+{examples}
+  agentform import --all
+"""
+
+
+@click.group(name="import", invoke_without_command=True, help=_help())
 @click.option(
     "--all",
     "everything",
@@ -35,123 +54,36 @@ CONSENT = (
 )
 @click.pass_context
 def import_(ctx: click.Context, everything: bool) -> None:
-    """Write manifests and pins for objects that already exist on the server.
-
-    Long prompts go to <key>.prompt.md. Existing manifests are never
-    overwritten (exit 1). After an import, `plan` shows no changes for it.
-
-    \b
-    Example:
-      agentform import agent agent_011CZkYpogX7uDKUyvBTophP --key triage
-      agentform import environment env_011CZkZ9X2dpNyB7HsEFoRfW --key default
-      agentform import skill skill_01AbCdEfGhJkLmNpQrStUvWx --key lookup
-      agentform import deployment depl_011CZkZ9X2dpNyB7HsEFoRfW --key nightly
-      agentform import --all
-    """
     if ctx.invoked_subcommand is not None:
         if everything:
             raise UserError("--all imports everything; it takes no subcommand")
         return
     if not everything:
-        raise UserError(
-            "name what to import: `import agent|environment|skill|deployment|vault|memory-store "
-            "ID`, or `import --all`"
-        )
+        kinds = "|".join(e.command for e in CATALOG)
+        raise UserError(f"name what to import: `import {kinds} ID`, or `import --all`")
     run_import(ctx.obj, None)
 
 
-@import_.command()
-@click.argument("agent_id")
-@click.option("--key", help="The key to manage it under.  [default: from its name]")
-@click.pass_obj
-def agent(app: App, agent_id: str, key: str | None) -> None:
-    """Import one agent by id.
+def _subcommand(entry: Entry) -> click.Command:
+    """`import <kind> ID --key KEY` (and `--version V` for a kind that declares it)."""
 
-    \b
-    Example:
-      agentform import agent agent_011CZkYpogX7uDKUyvBTophP --key triage
-    """
-    run_import(app, ("agent", agent_id, key))
+    @click.pass_obj
+    def callback(app: App, object_id: str, key: str | None, version: str | None = None) -> None:
+        run_import(app, (entry.name, object_id, key), version)
 
-
-@import_.command()
-@click.argument("environment_id")
-@click.option("--key", help="The key to manage it under.  [default: from its name]")
-@click.pass_obj
-def environment(app: App, environment_id: str, key: str | None) -> None:
-    """Import one environment by id.
-
-    \b
-    Example:
-      agentform import environment env_011CZkZ9X2dpNyB7HsEFoRfW --key default
-    """
-    run_import(app, ("environment", environment_id, key))
+    params: list[click.Parameter] = [
+        click.Argument(["object_id"], metavar=f"{entry.name.upper()}_ID"),
+        click.Option(["--key"], help="The key to manage it under.  [default: from its name]"),
+    ]
+    if entry.import_version:
+        params.append(click.Option(["--version"], help=entry.import_version))
+    return click.Command(
+        entry.command, callback=callback, params=params, help=entry.help_for_import()
+    )
 
 
-@import_.command()
-@click.argument("skill_id")
-@click.option("--key", help="The key to manage it under.  [default: from its name]")
-@click.option("--version", help="The version to download and pin.  [default: the latest]")
-@click.pass_obj
-def skill(app: App, skill_id: str, key: str | None, version: str | None) -> None:
-    """Import one custom skill by id: download its files into skills/KEY/.
-
-    \b
-    Example:
-      agentform import skill skill_01AbCdEfGhJkLmNpQrStUvWx --key lookup
-    """
-    run_import(app, ("skill", skill_id, key), version)
-
-
-@import_.command()
-@click.argument("deployment_id")
-@click.option("--key", help="The key to manage it under.  [default: from its name]")
-@click.pass_obj
-def deployment(app: App, deployment_id: str, key: str | None) -> None:
-    """Import one deployment by id.
-
-    The agent, environment and vaults it uses must be managed here already
-    (or imported in the same `import --all`): its manifest names them by key.
-    It keeps running the agent version it runs now: the manifest holds that
-    version (`agent: {key, version}`) unless it is the pinned one.
-
-    \b
-    Example:
-      agentform import deployment depl_011CZkZ9X2dpNyB7HsEFoRfW --key nightly
-    """
-    run_import(app, ("deployment", deployment_id, key))
-
-
-@import_.command()
-@click.argument("vault_id")
-@click.option("--key", help="The key to manage it under.  [default: from its name]")
-@click.pass_obj
-def vault(app: App, vault_id: str, key: str | None) -> None:
-    """Import one vault by id (without its credentials: their secrets cannot be read).
-
-    The credentials it holds stay as they are; agentform never touches a
-    credential it did not make. Add `credentials:` to its manifest to manage
-    new ones.
-
-    \b
-    Example:
-      agentform import vault vlt_011CZkZ9X2dpNyB7HsEFoRfW --key github
-    """
-    run_import(app, ("vault", vault_id, key))
-
-
-@import_.command(name="memory-store")
-@click.argument("memory_store_id")
-@click.option("--key", help="The key to manage it under.  [default: from its name]")
-@click.pass_obj
-def memory_store(app: App, memory_store_id: str, key: str | None) -> None:
-    """Import one memory store by id (its memories stay; none become seed files).
-
-    \b
-    Example:
-      agentform import memory-store memstore_011CZkZ9X2dpNyB7HsEFoRfW --key notes
-    """
-    run_import(app, ("memory_store", memory_store_id, key))
+for _entry in CATALOG:
+    import_.add_command(_subcommand(_entry))
 
 
 def run_import(
@@ -169,7 +101,7 @@ def run_import(
         if not objects:
             progress.echo("nothing to import: every live object is already managed")
             return
-        progress.echo(CONSENT)
+        progress.echo(consent({obj.kind for obj, _ in objects}))
         progress.total = len(objects)
 
         def imported(item: Imported) -> None:

@@ -4,34 +4,42 @@ from __future__ import annotations
 
 import click
 
-from agentform.catalog import VERSIONED_NAMES
+from agentform.catalog import BY_NAME, CATALOG, VERSIONED_NAMES
 from agentform.cli.app import App
 from agentform.errors import ManifestErrors, UserError
 from agentform.pins.model import Version, behind, label
 
-PINNED_KINDS = VERSIONED_NAMES  # the kinds with versions to pin
+DEFAULT = "agent"  # `pin KEY VERSION` names an agent
+OTHERS = tuple(e for e in CATALOG if e.versioned and e.name != DEFAULT)  # `pin KIND KEY ...`
 
 
-@click.command()
-@click.argument("args", nargs=-1, metavar="[skill] KEY [VERSION]")
+def _pin_help() -> str:
+    others = "".join(f" (or {e.name} KEY's)" for e in OTHERS)
+    ids = "".join(f"; a {e.label}'s are ids (`{e.version_prefix}...`)" for e in OTHERS)
+    examples = "".join(
+        f"\n  agentform pin {e.name} {e.example} {e.example_version()}" for e in OTHERS
+    )
+    return f"""Move agent KEY's pin{others} to VERSION (or --latest), after checking
+it exists.
+
+The one-command rollback for people who don't want a `git revert`: callers
+use the pinned version from their next session on. The version must exist
+and the agent must not be archived; the pin records the digest of that
+version's spec. An agent's versions are numbers{ids}. Review and commit
+the pins.yaml change as usual.
+
+\b
+Example:
+  agentform pin triage 1          # roll back to version 1
+  agentform pin triage --latest   # and forward again{examples}
+"""
+
+
+@click.command(help=_pin_help())
+@click.argument("args", nargs=-1, metavar="[KIND] KEY [VERSION]")
 @click.option("--latest", is_flag=True, help="Pin the latest version.")
 @click.pass_obj
 def pin(app: App, args: tuple[str, ...], latest: bool) -> None:
-    """Move agent KEY's pin (or skill KEY's) to VERSION (or --latest), after checking
-    it exists.
-
-    The one-command rollback for people who don't want a `git revert`: callers
-    use the pinned version from their next session on. The version must exist
-    and the agent must not be archived; the pin records the digest of that
-    version's spec. An agent's versions are numbers; a skill's are ids
-    (`skillver_...`). Review and commit the pins.yaml change as usual.
-
-    \b
-    Example:
-      agentform pin triage 1          # roll back to version 1
-      agentform pin triage --latest   # and forward again
-      agentform pin skill lookup skillver_011CZkZ9X2dpNyB7HsEFoRfW
-    """
     kind_name, key, version = _pin_args(args, latest)
     project = app.project()
     with app.remote(project.workspace_id) as remote:
@@ -49,25 +57,41 @@ def pin(app: App, args: tuple[str, ...], latest: bool) -> None:
 
 
 def _pin_args(args: tuple[str, ...], latest: bool) -> tuple[str, str, Version | None]:
-    """`KEY VERSION` (an agent) or `skill KEY VERSION`, the version left out with --latest."""
-    qualified = len(args) >= 2 and args[0] in PINNED_KINDS
+    """`KEY VERSION` (an agent) or `KIND KEY VERSION`, the version left out with --latest."""
+    qualified = len(args) >= 2 and args[0] in VERSIONED_NAMES
     if qualified and len(args) == 2 and not latest and args[1].isdigit():
         qualified = False  # `pin skill 3`: an agent whose key is "skill"
-    kind_name, rest = (args[0], args[1:]) if qualified else ("agent", args)
+    kind_name, rest = (args[0], args[1:]) if qualified else (DEFAULT, args)
     if not rest or len(rest) > 2:
-        raise UserError("give KEY and a VERSION (or --latest): `pin KEY N`, `pin skill KEY ID`")
+        raise UserError(f"give KEY and a VERSION (or --latest): {_usage()}")
     if (len(rest) == 2) == latest:
         raise UserError("give a VERSION or --latest (one of them)")
     if latest:
         return kind_name, rest[0], None
-    if kind_name != "agent":
+    if BY_NAME[kind_name].version_prefix:
         return kind_name, rest[0], rest[1]
     if not rest[1].isdigit() or int(rest[1]) < 1:
-        raise UserError(
-            f"an agent's VERSION is a number >= 1, not {rest[1]!r} "
-            f"(a skill's: `agentform pin skill {rest[0]} {rest[1]}`)"
-        )
+        what = _a(BY_NAME[kind_name].label)
+        raise UserError(f"{what}'s VERSION is a number >= 1, not {rest[1]!r}{_hint(*rest)}")
     return kind_name, rest[0], int(rest[1])
+
+
+def _usage() -> str:
+    named = (f"`pin {e.name} KEY ID`" for e in OTHERS if e.version_prefix)
+    numbered = (f"`pin {e.name} KEY N`" for e in OTHERS if not e.version_prefix)
+    return ", ".join(("`pin KEY N`", *numbered, *named))
+
+
+def _hint(key: str, version: str) -> str:
+    """Which other kind a version id that is not a number may be of."""
+    named = [e for e in OTHERS if e.version_prefix]
+    like = [e for e in named if version.startswith(e.version_prefix)] or named
+    hints = " or ".join(f"a {e.label}'s: `agentform pin {e.name} {key} {version}`" for e in like)
+    return f" ({hints})" if hints else ""
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 @click.group()

@@ -43,6 +43,19 @@ class AgentKind(Kind):
         "multiagent",
         "execution_identity",
     )
+    layout = (
+        "name",
+        "model",
+        "description",
+        "system",
+        "system_file",
+        "tools",
+        "mcp_servers",
+        "skills",
+        "metadata",
+        "multiagent",
+        "execution_identity",
+    )
 
     def check(self, data: dict[str, Any], source: Source) -> list[ManifestError]:
         return agent_manifest.check(data, source)

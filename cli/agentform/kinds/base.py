@@ -5,7 +5,8 @@ renderers are generic over kinds; they ask the kind:
 
 - manifests: where its files are (`discover`, `key_of`, `manifest_path`; `key_paths`:
   what a rename moves), the YAML a
-  file holds (`document`), what a schema cannot check (`check`,
+  file holds (`document`) and the order `fmt` writes its fields in (`layout`), what a
+  schema cannot check (`check`,
   `warnings`), which files a manifest pulls in (`read_files`), what `{<kind>: <key>}`
   becomes when another manifest names it (`reference`, see kinds.refs), and rules
   about what it references (`check_graph`);
@@ -100,6 +101,7 @@ class Kind:
     id_prefix: ClassVar[str]  # "agent_": how its ids look (pins.yaml checks)
     versioned: ClassVar[bool] = False  # every update makes a new immutable version
     fields: ClassVar[tuple[str, ...]]  # the fields compared, in display order
+    layout: ClassVar[tuple[str, ...]] = ()  # `fmt`'s order of its top-level fields, if any
     schema: ClassVar[str | None] = None  # JSON Schema name, when it has one
     referable: ClassVar[bool] = False  # other manifests may name it: `{<name>: <key>}`
     marked: ClassVar[bool] = True  # its objects carry metadata (`agentform.key`, ...)

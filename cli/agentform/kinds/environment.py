@@ -25,6 +25,7 @@ class EnvironmentKind(Kind):
     schema = "environment"
     referable = True  # a deployment's `environment: <key>`
     fields = ("name", "description", "config", "metadata", "scope")
+    layout = fields
 
     def check(self, data: dict[str, Any], source: Source) -> list[ManifestError]:
         return list(_packages_need_package_managers(data, source))

@@ -23,38 +23,25 @@ from agentform.kinds import KINDS
 from agentform.kinds.base import SUFFIXES
 from agentform.manifests.yamlsrc import load_yaml
 
-ORDER = {
-    "agent": (
-        "name",
-        "model",
-        "description",
-        "system",
-        "system_file",
-        "tools",
-        "mcp_servers",
-        "skills",
-        "metadata",
-        "multiagent",
-        "execution_identity",
-    ),
-    "environment": ("name", "description", "config", "metadata", "scope"),
-    "eval": (
-        "description",
-        "agent",
-        "environment",
-        "prompt",
-        "scoring",
-        "graders",
-        "judge",
-        "repeats",
-        "timeout_seconds",
-        "statistics",
-        "min_accuracy",
-        "budgets",
-        "prices",
-        "cases",
-    ),
-}
+# The top-level fields in the order `fmt` writes them: each kind's own (`Kind.layout`),
+# and the eval suites'.
+EVAL_LAYOUT = (
+    "description",
+    "agent",
+    "environment",
+    "prompt",
+    "scoring",
+    "graders",
+    "judge",
+    "repeats",
+    "timeout_seconds",
+    "statistics",
+    "min_accuracy",
+    "budgets",
+    "prices",
+    "cases",
+)
+ORDER = {**{k.name: k.layout for k in KINDS if k.layout}, "eval": EVAL_LAYOUT}
 _TOP_KEY = re.compile(r"""^(?:"[^"]*"|'[^']*'|[^\s#:'"\-?][^:#]*?)\s*:(?:\s|$)""")
 
 
@@ -72,7 +59,7 @@ def estate_files(root: Path) -> Iterator[tuple[str, Path]]:
 
     for kind in KINDS:
         for path in kind.discover(root):
-            if path.suffix in SUFFIXES:  # not SKILL.md: its body is the skill's, not YAML
+            if path.suffix in SUFFIXES:  # YAML files only (not a manifest in Markdown)
                 yield kind.name, path
     for _, path in suite_paths(root):
         yield "eval", path

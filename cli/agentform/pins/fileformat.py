@@ -40,8 +40,8 @@ from agentform.manifests.yamlsrc import Source, load_yaml
 from agentform.pins.evidence import check_evidence, dump_evidence
 from agentform.pins.model import (
     ALWAYS,
-    NAMED_VERSIONS,
     SECTIONS,
+    VERSION_PREFIXES,
     VERSIONED,
     Pending,
     Pin,
@@ -251,10 +251,11 @@ class _Reader:
         return Pin(entry["id"], version, entry["digest"], evidence)
 
     def _version(self, section: str, version: Any, at: tuple[str | int, ...]) -> Version:
-        """A number >= 1 (agents), or a version id (skills: `skillver_...`)."""
-        if section in NAMED_VERSIONS:
+        """A number >= 1, or a version id for a kind whose versions are ids."""
+        prefix = VERSION_PREFIXES.get(section)
+        if prefix is not None:
             if not isinstance(version, str) or not _VERSION_ID.match(version):
-                raise self.fail(at, f"expected a version id (skillver_...), got {version!r}")
+                raise self.fail(at, f"expected a version id ({prefix}...), got {version!r}")
             return version
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             raise self.fail(at, f"expected a version number >= 1, got {version!r}")

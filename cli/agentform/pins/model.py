@@ -28,7 +28,8 @@ from agentform.errors import LookupKeyError, PinsError
 # the others pin `id`. agents and environments are always written (callers expect them).
 SECTIONS = tuple(e.plural for e in CATALOG)
 VERSIONED = frozenset(e.plural for e in CATALOG if e.versioned)
-NAMED_VERSIONS = frozenset(e.plural for e in CATALOG if e.named_versions)  # `skillver_...`
+# Sections whose versions are ids, not numbers: section -> how those ids start.
+VERSION_PREFIXES = {e.plural: e.version_prefix for e in CATALOG if e.version_prefix}
 ALWAYS = ("agents", "environments")
 
 # An agent's versions are numbers 1, 2, ...; a skill's are ids (`skillver_...`) with no
