@@ -6,7 +6,8 @@ comments do not count) that name a kind other than the agent and the environment
 any of its catalog names (`skill`, `skills`, `skill_`, `skillver_`, `memory-store`,
 `MemoryStore`, ...), may appear only in that kind's own modules, in the registration
 (`catalog.py`, `kinds/__init__.py`), in the emulator (the server's stand-in: its routes
-are the API's, kind by kind) and in the modules of ALLOWED, features that use a kind.
+are the API's, kind by kind), in the schemas compiled to Python (`_validators/`, generated
+like the JSON schemas) and in the modules of ALLOWED, features that use a kind.
 So `if kind == "skill"` in `plan/` fails here: ask the kind (`kinds/base.py`) instead.
 """
 
@@ -75,8 +76,8 @@ def _module(path: Path) -> str:
 
 
 def _owns(name: str, module: str) -> bool:
-    if module in REGISTRATION or module.startswith("emulator/"):
-        return True
+    if module in REGISTRATION or module.startswith(("emulator/", "_validators/")):
+        return True  # the emulator, and the schemas compiled to Python by `make schemas`
     return module.startswith(f"kinds/{name}") or HELPERS.get(module) == name
 
 
