@@ -41,9 +41,10 @@ def url(responder_url: str) -> str:
     return responder_url
 
 
-def browse(page: Path, profile: Path, *args: str) -> str:
+def browse(page: Path, profile: Path, *args: str, fragment: str = "") -> str:
+    address = page.as_uri() + (f"#{fragment}" if fragment else "")
     done = subprocess.run(
-        [chromium(), *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
+        [chromium(), *FLAGS, f"--user-data-dir={profile}", *args, address],
         capture_output=True,
         text=True,
         timeout=120,
@@ -97,6 +98,25 @@ def test_the_html_report_shows_the_json_figures_in_chromium(
     assert _changed(data) == 4
     assert "<del>billing</del>" in dom or '<del>"billing",</del>' in dom  # the reply diff
 
+    # Each case's cell per version shows that version's status, as the JSON has it.
+    statuses = [_statuses(subject) for subject in data["subjects"]]
+    rows = _case_rows(dom)
+    assert [case for case, _, _ in rows] == list(statuses[0])
+    for case, _, cells in rows:
+        assert cells == [per_version[case] for per_version in statuses], case
+
+    # The filters are in the address: a link opens the report filtered.
+    only = _case_rows(browse(report, tmp_path / "profile", "--dump-dom", fragment="only-changed"))
+    shown = [case for case, hidden, _ in only if not hidden]
+    assert len(shown) == _changed(data) == 4
+    assert shown == [case for case, (a, b) in _per_case_pairs(data).items() if a != b]
+    found = browse(report, tmp_path / "profile", "--dump-dom", fragment="find=refund")
+    hits = [(case, hidden) for case, hidden, _ in _case_rows(found)]
+    wanted = {case for case, text in _inputs(dom).items() if "refund" in text.lower()}
+    assert wanted and {case for case, hidden in hits if not hidden} == wanted
+    summary = re.search(r'id="summary"[^>]*>([^<]*)<', found)
+    assert summary is not None and summary.group(1).startswith(f"Showing {len(wanted)} of 20")
+
     shot = tmp_path / "report.png"
     browse(report, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1400,1800")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
@@ -137,7 +157,32 @@ def _delta_cells(dom: str) -> dict[str, tuple[float, float, float, str]]:
     return found
 
 
-def _changed(data: dict[str, Any]) -> int:
+def _case_rows(dom: str) -> list[tuple[str, bool, list[str]]]:
+    """Each case row: its id, whether the filters hide it, its status per version."""
+    rows = []
+    for row in re.finditer(r'<tr data-case="([^"]+)"[^>]*?(class="hidden")?>(.*?)</tr>', dom, re.S):
+        cells = re.findall(r'<span class="[^"]*status">([^<]*)</span>', row.group(3))
+        rows.append((html.unescape(row.group(1)), row.group(2) is not None, cells))
+    return rows
+
+
+def _inputs(dom: str) -> dict[str, str]:
+    rows = re.finditer(r'<tr data-case="([^"]+)"[^>]*>.*?<pre>(.*?)</pre>', dom, re.S)
+    return {html.unescape(r.group(1)): html.unescape(r.group(2)) for r in rows}
+
+
+def _statuses(subject: dict[str, Any]) -> dict[str, str]:
+    """A case's cell text: its status, or `K/N passed` over repeats."""
+    runs: dict[str, list[str]] = {}
+    for result in subject["results"]:
+        runs.setdefault(result["case"], []).append(result["status"])
+    return {
+        case: s[0] if len(s) == 1 else f"{s.count('passed')}/{len(s)} passed"
+        for case, s in runs.items()
+    }
+
+
+def _per_case_pairs(data: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     def per_case(subject: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
         runs: dict[str, list[Any]] = {}
         for result in subject["results"]:
@@ -148,4 +193,8 @@ def _changed(data: dict[str, Any]) -> int:
         }
 
     base, cand = (per_case(s) for s in data["subjects"])
-    return sum(base[case] != cand[case] for case in base)
+    return {case: (base[case], cand[case]) for case in base}
+
+
+def _changed(data: dict[str, Any]) -> int:
+    return sum(base != cand for base, cand in _per_case_pairs(data).values())

@@ -68,7 +68,22 @@ JS = """
       changed + " changed between versions.";
     summary.dataset.shown = shown; summary.dataset.changed = changed;
   }
-  only.addEventListener("change", apply); find.addEventListener("input", apply);
-  apply();
+  // The filters live in the address (#only-changed&find=billing): a link to a report
+  // opens it filtered, and a reviewer can share the view they are looking at.
+  function load() {
+    var state = new URLSearchParams(location.hash.slice(1));
+    only.checked = state.has("only-changed"); find.value = state.get("find") || "";
+  }
+  function save() {
+    var state = new URLSearchParams();
+    if (only.checked) { state.set("only-changed", ""); }
+    if (find.value) { state.set("find", find.value); }
+    var hash = state.toString().replace("only-changed=", "only-changed");
+    history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+  }
+  only.addEventListener("change", function () { apply(); save(); });
+  find.addEventListener("input", function () { apply(); save(); });
+  window.addEventListener("hashchange", function () { load(); apply(); });
+  load(); apply();
 })();
 """
