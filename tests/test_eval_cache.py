@@ -137,6 +137,47 @@ def test_a_latency_budget_refuses_a_slow_candidate(
         assert "is over its budget max_latency_p95 0.25 s" in refused.output
 
 
+def test_a_cost_budget_refuses_a_candidate_that_spends_more_per_run(
+    estate: Path, fresh_emulator: Any, tmp_path: Path
+) -> None:
+    # The same answers; the VERBOSE prompt's sessions use twice the tokens: +100% a run.
+    rules = tmp_path / "usage.yaml"
+    rules.write_text(
+        "rules:\n"
+        '  - when: {system_contains: VERBOSE}\n    reply: \'{"team": "billing"}\'\n'
+        "    usage: {input_tokens: 2000, output_tokens: 100}\n"
+        '  - reply: \'{"team": "billing"}\'\n'
+        "    usage: {input_tokens: 1000, output_tokens: 50}\n",
+        encoding="utf-8",
+    )
+    write(
+        estate,
+        "evals/triage.yaml",
+        """
+        agent: triage
+        environment: default
+        prompt: "{ticket}"
+        scoring: {method: json}
+        budgets: {max_cost_increase: 20%}
+        cases:
+          - {id: a, label: x, input: {ticket: a}, expected: {team: billing}}
+          - {id: b, label: x, input: {ticket: b}, expected: {team: billing}}
+        """,
+    )
+    with fresh_emulator(responder=rules) as server:
+        assert agentform(estate, server, "apply", "--auto-approve").exit_code == 0
+        edit_prompt(estate, "Be brief.\n")  # same spend: within the budget
+        passed = agentform(estate, server, "eval", "triage", "--candidate", "manifest")
+        assert passed.exit_code == 0, passed.output
+        edit_prompt(estate, "VERBOSE\n")
+        refused = agentform(estate, server, "eval", "triage", "--candidate", "manifest")
+        assert refused.exit_code == 3, refused.output
+        assert "Gate REFUSED (over_budget): manifest costs +100.0% per run over v1" in (
+            refused.output
+        )
+        assert "(budget max_cost_increase +20.0%)" in refused.output
+
+
 def test_bounded_keeps_the_limit_draws_lazily_and_cleans_up_on_stop() -> None:
     drawn: list[int] = []
     running = {"now": 0, "most": 0}

@@ -126,6 +126,20 @@ def test_a_large_suite_grades_through_message_batches(estate: Path, url: str) ->
     assert data["judge"]["cost"] == pytest.approx(6 * (200 * 1.0 + 10 * 5.0) / 1e6 / 2)
 
 
+@pytest.mark.parametrize(("threshold", "batched"), [(5, True), (6, False)])
+def test_auto_batches_only_above_its_threshold(
+    estate: Path, url: str, threshold: int, batched: bool
+) -> None:
+    # 2 cases x 1 rubric x 3 judge repeats: 6 judge calls, batched when 6 > threshold.
+    write(estate, "evals/graded.yaml", SUITE % f"auto, batch_threshold: {threshold}")
+    data = evaluate(estate, url)
+    assert [status for status, _ in by_case(data).values()] == ["passed", "failed"]
+    counters = admin.counters(url)
+    assert counters.get("POST /v1/messages/batches", 0) == (1 if batched else 0)
+    assert counters.get("POST /v1/messages", 0) == (0 if batched else 6)
+    assert (data["judge"]["calls"], data["judge"]["batched"]) == (6, 6 if batched else 0)
+
+
 def test_a_judge_without_rules_is_an_error_not_a_wrong_answer(estate: Path, url: str) -> None:
     write(
         estate,
