@@ -103,6 +103,24 @@ def test_several_versions_at_once(estate: Path, url: str) -> None:
     assert bad.exit_code == 1 and "--versions: give at least two" in bad.output
 
 
+def _budget_suite(estate: Path, budget: str) -> None:
+    """evals/triage.yaml: two cases that pass whatever the prompt, under `budget`."""
+    write(
+        estate,
+        "evals/triage.yaml",
+        f"""
+        agent: triage
+        environment: default
+        prompt: "{{ticket}}"
+        scoring: {{method: json}}
+        budgets: {{{budget}}}
+        cases:
+          - {{id: a, label: x, input: {{ticket: a}}, expected: {{team: billing}}}}
+          - {{id: b, label: x, input: {{ticket: b}}, expected: {{team: billing}}}}
+        """,
+    )
+
+
 def test_a_latency_budget_refuses_a_slow_candidate(
     estate: Path, fresh_emulator: Any, tmp_path: Path
 ) -> None:
@@ -114,20 +132,7 @@ def test_a_latency_budget_refuses_a_slow_candidate(
         '  - reply: \'{"team": "billing"}\'\n',
         encoding="utf-8",
     )
-    write(
-        estate,
-        "evals/triage.yaml",
-        """
-        agent: triage
-        environment: default
-        prompt: "{ticket}"
-        scoring: {method: json}
-        budgets: {max_latency_p95: 250ms}
-        cases:
-          - {id: a, label: x, input: {ticket: a}, expected: {team: billing}}
-          - {id: b, label: x, input: {ticket: b}, expected: {team: billing}}
-        """,
-    )
+    _budget_suite(estate, "max_latency_p95: 250ms")
     with fresh_emulator(responder=rules) as slow:
         assert agentform(estate, slow, "apply", "--auto-approve").exit_code == 0
         edit_prompt(estate, "SLOW\n")
@@ -150,20 +155,7 @@ def test_a_cost_budget_refuses_a_candidate_that_spends_more_per_run(
         "    usage: {input_tokens: 1000, output_tokens: 50}\n",
         encoding="utf-8",
     )
-    write(
-        estate,
-        "evals/triage.yaml",
-        """
-        agent: triage
-        environment: default
-        prompt: "{ticket}"
-        scoring: {method: json}
-        budgets: {max_cost_increase: 20%}
-        cases:
-          - {id: a, label: x, input: {ticket: a}, expected: {team: billing}}
-          - {id: b, label: x, input: {ticket: b}, expected: {team: billing}}
-        """,
-    )
+    _budget_suite(estate, "max_cost_increase: 20%")
     with fresh_emulator(responder=rules) as server:
         assert agentform(estate, server, "apply", "--auto-approve").exit_code == 0
         edit_prompt(estate, "Be brief.\n")  # same spend: within the budget
