@@ -327,3 +327,19 @@ def test_eval_and_run_use_the_pins_file_s_workspace(
     )
     assert crossed.exit_code == 1 and "records workspace wrkspc_staging" in crossed.output
     assert admin.counters(emulator_url) == {}
+
+
+def test_pin_explains_a_version_that_is_not_a_number_before_any_call(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from agentform.cli.root import main
+
+    result = CliRunner().invoke(main, ["--dir", str(tmp_path), "pin", "triage", "two"])
+    assert result.exit_code == 1
+    assert (
+        "an agent's VERSION is a number >= 1, not 'two' "
+        "(a skill's: `agentform pin skill triage two`)"
+    ) in result.output
+    usage = CliRunner().invoke(main, ["--dir", str(tmp_path), "pin"])
+    assert usage.exit_code == 1
+    assert "`pin KEY N`, `pin skill KEY ID`" in usage.output

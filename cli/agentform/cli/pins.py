@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from agentform.catalog import BY_NAME, CATALOG, VERSIONED_NAMES
+from agentform.catalog import BY_NAME, CATALOG, VERSIONED_NAMES, each_with_article
 from agentform.cli.app import App
 from agentform.errors import ManifestErrors, UserError
 from agentform.pins.model import Version, behind, label
@@ -71,7 +71,7 @@ def _pin_args(args: tuple[str, ...], latest: bool) -> tuple[str, str, Version | 
     if BY_NAME[kind_name].version_prefix:
         return kind_name, rest[0], rest[1]
     if not rest[1].isdigit() or int(rest[1]) < 1:
-        what = _a(BY_NAME[kind_name].label)
+        what = each_with_article([BY_NAME[kind_name].label])
         raise UserError(f"{what}'s VERSION is a number >= 1, not {rest[1]!r}{_hint(*rest)}")
     return kind_name, rest[0], int(rest[1])
 
@@ -88,10 +88,6 @@ def _hint(key: str, version: str) -> str:
     like = [e for e in named if version.startswith(e.version_prefix)] or named
     hints = " or ".join(f"a {e.label}'s: `agentform pin {e.name} {key} {version}`" for e in like)
     return f" ({hints})" if hints else ""
-
-
-def _a(name: str) -> str:
-    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 @click.group()
